@@ -1,0 +1,148 @@
+/**
+ * The query model: one definition shared by the query editors (frontend) and the backend's planner.
+ *
+ * The model is flat on purpose: Grafana keeps every field of a saved query, so switching the editor from
+ * metrics to SQL and back keeps the builder's state. The planner reads only the fields of the chosen type.
+ * `version` lets saved queries be migrated when the model changes (see `migrateQuery`).
+ *
+ * This file is plain TypeScript so the frontend bundle stays small; the backend validates with the zod schema in
+ * querySchema.ts, which a compile-time check keeps identical to these types.
+ */
+
+/** Current version of the saved-query model. */
+export const QUERY_MODEL_VERSION = 1;
+
+/**
+ * Kinds of query. The editor's switch offers the first four; `variables` (dimension values for template
+ * variables) and `annotations` come from the variable and annotation editors.
+ */
+export const QUERY_TYPES = ['metrics', 'logs', 'traces', 'sql', 'variables', 'annotations'] as const;
+export type QueryType = (typeof QUERY_TYPES)[number];
+
+/** The query types a panel's query editor switches between. */
+export const EDITOR_QUERY_TYPES = ['metrics', 'logs', 'traces', 'sql'] as const satisfies readonly QueryType[];
+
+/** Ledger facts an annotation query can mark on a graph. `incident` marks regions (start–end), the others points. */
+export const ANNOTATION_SOURCES = ['escalation', 'job.failed', 'budget.exceeded', 'incident'] as const;
+export type AnnotationSource = (typeof ANNOTATION_SOURCES)[number];
+
+/** Output shapes of a metrics query. `instant` gives one value per series (alert rules, stat panels). */
+export const FORMATS = ['timeseries', 'table', 'instant'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Aggregations a metric may offer (each metric lists the ones that make sense for it). */
+export const AGGREGATIONS = ['count', 'rate', 'sum', 'avg', 'min', 'max', 'p50', 'p95', 'p99', 'last'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+/** Dimensions a metric may be grouped and filtered by. Each maps to one allow-listed column in the backend. */
+export const DIMENSIONS = [
+  'mode',
+  'agent',
+  'worker',
+  'tool',
+  'model',
+  'status',
+  'kind',
+  'error_type',
+  'role',
+  'category',
+  'reason',
+  'job',
+] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Filter operators: equality, regular expressions (PostgreSQL POSIX syntax) and set membership. */
+export const FILTER_OPERATORS = ['=', '!=', '=~', '!~', 'in', 'not in'] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+/** One filter on a dimension. `value` is a list for `in`/`not in`, a string otherwise. */
+export interface Filter {
+  key: Dimension;
+  operator: FilterOperator;
+  value: string | string[];
+}
+
+/** Format of a raw SQL query's result. */
+export const SQL_FORMATS = ['table', 'timeseries'] as const;
+export type SqlFormat = (typeof SQL_FORMATS)[number];
+
+/** Limits the schema enforces (the editor uses them too). */
+export const QUERY_LIMITS = {
+  groupBy: 5,
+  filters: 50,
+  filterValues: 1000,
+  stringLength: 1000,
+  logLines: 100_000,
+  rawSqlLength: 100_000,
+} as const;
+
+/** A query as saved in a dashboard: every field optional, defaults applied by the backend. */
+export interface LedgerQueryInput {
+  version?: number;
+  queryType?: QueryType;
+  // metrics
+  /** Catalog id of the metric, e.g. `job.completed`. */
+  metric?: string;
+  aggregation?: Aggregation;
+  groupBy?: Dimension[];
+  filters?: Filter[];
+  format?: Format;
+  /** Stream new points as ledger rows arrive (Grafana Live). */
+  live?: boolean;
+  /** Display name template for series, e.g. `{{mode}}`. */
+  legend?: string;
+  // logs
+  /** Full-text search over the event body. */
+  search?: string;
+  /** Maximum log lines returned (newest first). */
+  limit?: number;
+  // traces
+  /** A job id or a trace id; the trace of that job is returned. */
+  traceId?: string;
+  // sql
+  rawSql?: string;
+  sqlFormat?: SqlFormat;
+  // variables
+  /** The dimension whose values a template variable lists (filters narrow them; the time range applies). */
+  dimension?: Dimension;
+  // annotations
+  /** What to mark on graphs. */
+  annotationSources?: AnnotationSource[];
+}
+
+/** A parsed query: defaults applied. */
+export type LedgerQueryModel = Omit<
+  LedgerQueryInput,
+  'queryType' | 'groupBy' | 'filters' | 'format' | 'live' | 'sqlFormat'
+> & {
+  queryType: QueryType;
+  groupBy: Dimension[];
+  filters: Filter[];
+  format: Format;
+  live: boolean;
+  sqlFormat: SqlFormat;
+};
+
+/** Default query of a new panel: shows data at once. */
+export const DEFAULT_QUERY: Readonly<LedgerQueryInput> = {
+  version: QUERY_MODEL_VERSION,
+  queryType: 'metrics',
+  metric: 'job.completed',
+  aggregation: 'count',
+  groupBy: ['mode'],
+  filters: [],
+  format: 'timeseries',
+  live: false,
+};
+
+/**
+ * Upgrades a saved query to the current model. Version 0 (unversioned) queries are the same shape as version 1;
+ * later changes add a step here, so old dashboards keep working.
+ */
+export function migrateQuery<T extends { version?: number }>(query: T): T & { version: number } {
+  const version = query.version ?? 0;
+  if (version >= QUERY_MODEL_VERSION) {
+    return { ...query, version };
+  }
+  return { ...query, version: QUERY_MODEL_VERSION };
+}

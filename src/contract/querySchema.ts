@@ -1,0 +1,54 @@
+/**
+ * The zod schema of the query model (backend validation). The types in query.ts are the reference; the checks at
+ * the bottom fail to compile when the two drift apart.
+ */
+import { z } from 'zod';
+
+import {
+  AGGREGATIONS,
+  ANNOTATION_SOURCES,
+  DIMENSIONS,
+  FILTER_OPERATORS,
+  FORMATS,
+  QUERY_LIMITS,
+  QUERY_TYPES,
+  SQL_FORMATS,
+  type LedgerQueryInput,
+  type LedgerQueryModel,
+} from './query';
+
+const text = z.string().max(QUERY_LIMITS.stringLength);
+
+/** One filter on a dimension. */
+export const FilterSchema = z.object({
+  key: z.enum(DIMENSIONS),
+  operator: z.enum(FILTER_OPERATORS),
+  value: z.union([text, z.array(text).max(QUERY_LIMITS.filterValues)]),
+});
+
+/** The query fields the datasource owns. Grafana's own fields (refId, datasource, hide, …) are ignored. */
+export const LedgerQuerySchema = z.object({
+  version: z.number().int().min(0).optional(),
+  queryType: z.enum(QUERY_TYPES).default('metrics'),
+  metric: z.string().max(100).optional(),
+  aggregation: z.enum(AGGREGATIONS).optional(),
+  groupBy: z.array(z.enum(DIMENSIONS)).max(QUERY_LIMITS.groupBy).default([]),
+  filters: z.array(FilterSchema).max(QUERY_LIMITS.filters).default([]),
+  format: z.enum(FORMATS).default('timeseries'),
+  live: z.boolean().default(false),
+  legend: z.string().max(200).optional(),
+  search: text.optional(),
+  limit: z.number().int().min(1).max(QUERY_LIMITS.logLines).optional(),
+  traceId: z.string().max(200).optional(),
+  rawSql: z.string().max(QUERY_LIMITS.rawSqlLength).optional(),
+  sqlFormat: z.enum(SQL_FORMATS).default('table'),
+  dimension: z.enum(DIMENSIONS).optional(),
+  annotationSources: z.array(z.enum(ANNOTATION_SOURCES)).max(ANNOTATION_SOURCES.length).optional(),
+});
+
+type Interchangeable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time: the schema's input and output types are interchangeable with the model's. */
+export const QUERY_SCHEMA_MATCHES_MODEL: [
+  Interchangeable<z.input<typeof LedgerQuerySchema>, LedgerQueryInput>,
+  Interchangeable<z.output<typeof LedgerQuerySchema>, LedgerQueryModel>,
+] = [true, true];
