@@ -1,0 +1,140 @@
+/**
+ * The one place that reads SQLSTATEs and socket error codes: every database failure becomes a QueryError whose
+ * message says what happened and what to do, with the status and error source Grafana expects.
+ */
+import { QueryError } from '../errors';
+
+interface DbErrorLike {
+  code?: string;
+  message?: string;
+}
+
+function asDbError(error: unknown): DbErrorLike {
+  return typeof error === 'object' && error !== null ? (error as DbErrorLike) : { message: String(error) };
+}
+
+/** Where the database is, for messages (never the password). */
+export interface Target {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+};
+
+/** Classifies any error thrown while talking to PostgreSQL. */
+export function classifyPgError(error: unknown, target: Target): QueryError {
+  if (error instanceof QueryError) {
+    return error;
+  }
+  const { code = '', message = 'unknown error' } = asDbError(error);
+  const where = `${target.host}:${target.port}`;
+  const network = NETWORK_CODES[code];
+  if (network) {
+    return new QueryError(
+      `[network] cannot reach PostgreSQL at ${where} (${network}) — check the host and port, and that the server accepts connections from Grafana`,
+      502,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (/timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(message)) {
+    return new QueryError(
+      `[network] timed out connecting to PostgreSQL at ${where} — check that the server is up and reachable`,
+      504,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (/Connection terminated|Client has encountered a connection error|server closed the connection/i.test(message)) {
+    return new QueryError(
+      `[network] the connection to PostgreSQL at ${where} was lost — retry; check the server if it persists`,
+      502,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (code === '28P01' || code === '28000') {
+    return new QueryError(
+      `[auth] authentication failed for user "${target.user}" — check the user and password in the datasource settings`,
+      401,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (code === '3D000') {
+    return new QueryError(
+      `[config] database "${target.database}" does not exist — check the database name`,
+      400,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (code === '57014') {
+    return new QueryError(
+      '[timeout] the query ran longer than the statement timeout and was cancelled — narrow the time range or raise the timeout in the datasource settings',
+      504,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (code === '25006') {
+    return new QueryError('[read-only] queries cannot change the ledger: only reads are allowed', 400, 'downstream', {
+      cause: error,
+    });
+  }
+  if (code === '42501') {
+    return new QueryError(
+      `[permission] ${message} — grant the datasource's role read access (ledger_reader)`,
+      403,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (code === '53300' || code === '57P03') {
+    return new QueryError(
+      `[capacity] PostgreSQL refused the connection: ${message} — retry later or raise max_connections`,
+      503,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (code.startsWith('57P')) {
+    return new QueryError(
+      `[network] PostgreSQL is shutting down or restarting (${message}) — retry shortly`,
+      503,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (
+    code.startsWith('42') ||
+    code.startsWith('22') ||
+    code.startsWith('2B') ||
+    code.startsWith('0A') ||
+    code === '54001'
+  ) {
+    return new QueryError(`[query] ${message}`, 400, 'downstream', { cause: error });
+  }
+  if (code === '08P01') {
+    // A protocol violation is a statement we built wrong (e.g. parameters that do not match), not the network.
+    return QueryError.internal(`[plugin] PostgreSQL rejected a statement the plugin built: ${message}`, error);
+  }
+  if (code.startsWith('08')) {
+    return new QueryError(`[network] ${message} (${where})`, 502, 'downstream', { cause: error });
+  }
+  if (code !== '') {
+    return new QueryError(`[database] ${message} (SQLSTATE ${code})`, 500, 'downstream', { cause: error });
+  }
+  return QueryError.internal(`[plugin] ${message}`, error);
+}

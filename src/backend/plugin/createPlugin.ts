@@ -1,0 +1,55 @@
+/**
+ * Assembles the plugin's handlers from its parts. main.ts calls this once; tests may call it with their own
+ * logger and environment.
+ */
+import type { Logger } from '../log';
+import { checkHealth } from './checkHealth';
+import { InstanceManager } from './instances';
+import { LedgerMetrics } from './ledgerMetrics';
+import { PluginMetrics } from './metrics';
+import { queryData } from './queryData';
+import { callResource } from './resources';
+import type { StreamHub } from './streams/streamHub';
+import { publishStream, runStream, subscribeStream } from './streams/streamHandlers';
+import type { PluginHandlers } from './types';
+
+/** Dependencies of the plugin. */
+export interface PluginDeps {
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Creates the handlers Grafana's calls are routed to. */
+export function createPlugin({ log }: PluginDeps): PluginHandlers {
+  const instances = new InstanceManager(log);
+  const metrics = new PluginMetrics();
+  const ledgerMetrics = new LedgerMetrics();
+  const hubs = () => instances.all().flatMap((instance) => instance.peek<StreamHub>('streams') ?? []);
+  metrics.gauge('ledger_plugin_live_streams', 'Live stream workers running (one per channel path).', () =>
+    hubs().reduce((sum, hub) => sum + hub.activePaths, 0)
+  );
+  metrics.gauge('ledger_plugin_live_subscribers', 'RunStream calls attached to live stream workers.', () =>
+    hubs().reduce((sum, hub) => sum + hub.subscribers, 0)
+  );
+  metrics.gauge(
+    'ledger_plugin_live_connections',
+    'Database connections held open for live streams (LISTEN).',
+    () => hubs().filter((hub) => hub.watching).length
+  );
+  metrics.gauge(
+    'ledger_plugin_datasource_instances',
+    'Datasource instances with a connection pool.',
+    () => instances.size
+  );
+
+  return {
+    queryData: (request, signal) => metrics.time('queryData', () => queryData(instances, request, signal, log)),
+    checkHealth: (context, signal) => metrics.time('checkHealth', () => checkHealth(instances, context, signal)),
+    collectMetrics: async () => `${await metrics.render()}\n${await ledgerMetrics.render(instances.all())}\n`,
+    callResource: (request, signal) => metrics.time('callResource', () => callResource(instances, request, signal)),
+    subscribeStream: (request) => metrics.time('subscribeStream', () => subscribeStream(instances, request, log)),
+    runStream: (request, send, signal) => metrics.time('runStream', () => runStream(instances, request, send, signal)),
+    publishStream: () => publishStream(),
+    close: () => instances.closeAll(),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * docs/metrics.md, generated from the catalog and the metric sources so it cannot drift from the code
+ * (`npm run gen:docs` writes it; a test fails when it is stale).
+ */
+import { METRIC_AREAS, METRICS, type MetricDescriptor } from '../../../contract/metrics';
+import { METRIC_SOURCES, type MetricSource } from './definitions';
+
+const SPECIAL: Record<string, string> = {
+  queueDepth:
+    "now: `count(*) FROM jobs WHERE status = 'queued'`; per bucket: now minus the replayed lifecycle deltas (+created +requeued −claimed) of the events after the bucket end",
+  running:
+    "now: `count(*) FROM jobs WHERE status = 'running'`; per bucket: now minus the replayed deltas (+claimed −completed −failed −requeued) after the bucket end",
+  jobsByStatus: '`count(*) FROM jobs GROUP BY status …`',
+  overTokenCap: '`count(*) FROM jobs WHERE tokens_used > token_cap`',
+  workersAlive:
+    'distinct `worker_id` of `worker.heartbeat` events in the minute before the instant (per bucket: in the last max(bucket, 1 min))',
+  heartbeatAge:
+    'per worker: instant (or bucket end) − latest `worker.heartbeat` before it; workers silent for over 24 h are left out',
+  entries: 'per bucket: `count(*)` of all events; instant: `count(*)` of events before the window end',
+  entries24h: "`count(*) WHERE occurred_at >= now() - interval '24 hours'`",
+  storage: '`pg_total_relation_size` of ledger_events, jobs, workers and the migrations table',
+  ingestLag: '`now() − recorded_at` of the newest event (highest `seq`)',
+  databaseLatency: 'round trip of five `SELECT 1` probes on a pooled connection, reduced by the aggregation',
+  snapshot:
+    'one row: counts, rates, percentiles, tokens and cost over the window (FILTER clauses over one scan) plus queue, running and alive workers now',
+};
+
+function sqlIdea(source: MetricSource): string {
+  if (source.type === 'events') {
+    const kinds = source.kinds.length > 0 ? `kind IN (${source.kinds.map((k) => `'${k}'`).join(', ')})` : 'every kind';
+    if (source.ratioOf) {
+      return `ledger_events where ${kinds}: \`count(*) FILTER (WHERE ${source.ratioOf.replace(/e\./g, '')}) / count(*)\``;
+    }
+    if (source.perDistinct) {
+      return `ledger_events where ${kinds}: \`count(*) / count(DISTINCT ${source.perDistinct.replace(/e\./g, '')})\``;
+    }
+    if (source.distinct) {
+      return `ledger_events where ${kinds}: \`count(DISTINCT ${source.distinct.replace(/e\./g, '')})\``;
+    }
+    if (source.budget) {
+      return `ledger_events where ${kinds}: \`sum(${source.value?.replace(/e\./g, '')})\` ÷ (daily ${source.budget} budget × days in the bucket)`;
+    }
+    if (source.value) {
+      return `ledger_events where ${kinds}: the aggregation of \`${source.value.replace(/e\./g, '')}\` (percentiles: \`percentile_cont\`)`;
+    }
+    return `ledger_events where ${kinds}: \`count(*)\` (rate: ÷ bucket seconds)`;
+  }
+  if (source.type === 'jobs') {
+    return `jobs bucketed by \`${source.time}\`${source.where ? ` where \`${source.where.replace(/j\./g, '')}\`` : ''}: the aggregation of \`${source.value.replace(/j\./g, '')}\``;
+  }
+  return SPECIAL[source.type] ?? source.type;
+}
+
+function row(metric: MetricDescriptor): string {
+  const source = METRIC_SOURCES[metric.id];
+  const cells = [
+    `\`${metric.id}\``,
+    metric.title,
+    metric.unit,
+    metric.description,
+    metric.aggregations.join(', '),
+    metric.dimensions.join(', ') || '—',
+    metric.formats.join(', '),
+    source ? sqlIdea(source) : '(missing)',
+  ];
+  return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+}
+
+/** The full text of docs/metrics.md. */
+export function metricsMarkdown(): string {
+  const sections = METRIC_AREAS.map((area) => {
+    const rows = METRICS.filter((m) => m.area === area).map(row);
+    return [
+      `## ${area}`,
+      '',
+      '| id | title | unit | meaning | aggregations | dimensions | formats | SQL idea |',
+      '|---|---|---|---|---|---|---|---|',
+      ...rows,
+    ].join('\n');
+  });
+  return `# Metrics catalog
+
+Generated from \`src/contract/metrics.ts\` and \`src/backend/query/metrics/definitions.ts\` by \`npm run gen:docs\`;
+a test fails when this file is stale. Every metric is a \`metrics\` query: pick the metric, an aggregation, group-by
+dimensions and filters (=, !=, =~, !~, in, not in), and a format:
+
+- **timeseries** — data-plane \`timeseries-multi\`: one frame per series, labels on the value field. Buckets follow
+  the panel interval (snapped to 1 s … 30 d, at most 5,000 per series); hours and days start at local midnight in the
+  dashboard's time zone. Counts and sums fill empty buckets with 0; averages, percentiles and ratios leave a gap.
+- **instant** — data-plane \`numeric-multi\`: one value per series over the whole time range; what alert rules and
+  stat panels want. Label sets are unique per series.
+- **table** — one frame: time, one column per dimension, value (long format); "now" metrics give one row per series.
+
+Values are computed from \`ledger_events\` (time = \`occurred_at\`, half-open window \`[from, to)\`) or from the
+\`jobs\` / \`workers\` state tables the ledger maintains. A NULL dimension value is labelled \`(none)\`.
+
+${sections.join('\n\n')}
+`;
+}

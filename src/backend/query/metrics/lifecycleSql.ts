@@ -1,0 +1,88 @@
+/**
+ * Queue depth and running jobs. "Now" comes from the jobs table (maintained by the ledger's trigger). The value at
+ * an earlier time t is replayed backwards from now: now − Σ(lifecycle deltas of events after t). Only events from
+ * the window start to now are read, never the whole history.
+ *
+ * Deltas: queue = +created +requeued −claimed; running = +claimed −completed −failed −requeued. A job that fails
+ * without ever being claimed would count as −1 running in the replay (docs/metrics.md notes it).
+ */
+import type { Dimension } from '../../../contract/query';
+import { QueryError } from '../../errors';
+import type { MetricsPlan } from '../plan';
+import { Params, type Sql } from '../sql';
+import { bucketSql, windowBounds } from '../timeBucketSql';
+import { JOBS_DIMENSION_COLUMNS } from './definitions';
+import { DIMENSION_COLUMNS } from './dimensions';
+import { filtersSql } from './filtersSql';
+import { groupColumns, type RowLayout } from './seriesSql';
+
+const LIFECYCLE = {
+  queueDepth: {
+    status: 'queued',
+    delta: `CASE e.kind WHEN 'job.created' THEN 1 WHEN 'job.requeued' THEN 1 WHEN 'job.claimed' THEN -1 END`,
+    kinds: ['job.created', 'job.requeued', 'job.claimed'],
+  },
+  running: {
+    status: 'running',
+    delta: `CASE e.kind WHEN 'job.claimed' THEN 1 ELSE -1 END`,
+    kinds: ['job.claimed', 'job.completed', 'job.failed', 'job.requeued'],
+  },
+} as const;
+
+/** Builds queue depth or running jobs, now or replayed per bucket. */
+export function lifecycleSql(plan: MetricsPlan, which: keyof typeof LIFECYCLE, layout: RowLayout): Sql {
+  const spec = LIFECYCLE[which];
+  const params = new Params();
+  const jobsColumn = (d: Dimension) => {
+    const column = JOBS_DIMENSION_COLUMNS[d];
+    if (!column) {
+      throw QueryError.badQuery(`[query] ${plan.metric.id} cannot use the dimension "${d}"`);
+    }
+    return column;
+  };
+  const eventColumn = (d: Dimension) => `e.${DIMENSION_COLUMNS[d]}`;
+  const jobDims = groupColumns(plan, jobsColumn);
+  const eventDims = groupColumns(plan, eventColumn);
+  const aliases = jobDims.map((d) => d.alias);
+  const list = (prefix: string) => aliases.map((a) => `${prefix}${a}`).join(', ');
+  const groupBy = (n: number, offset = 1) =>
+    n > 0 ? ` GROUP BY ${Array.from({ length: n }, (_, i) => i + offset).join(', ')}` : '';
+  const bounds = windowBounds(plan.window, params);
+  const kinds = params.add([...spec.kinds], 'text[]');
+  const status = params.add(spec.status, 'text');
+
+  const nowState = `SELECT ${jobDims.map((d) => `${d.expr} AS ${d.alias}, `).join('')}count(*)::float8 AS n
+  FROM jobs j WHERE j.status = ${status}${filtersSql(plan.filters, params, jobsColumn)}${groupBy(jobDims.length)}`;
+  const eventFilter = filtersSql(plan.filters, params, eventColumn);
+  const afterTo = `SELECT ${eventDims.map((d) => `${d.expr} AS ${d.alias}, `).join('')}sum(${spec.delta})::float8 AS d
+  FROM ledger_events e WHERE e.kind = ANY(${kinds}) AND e.occurred_at >= ${bounds.to} AND e.occurred_at <= now()${eventFilter}${groupBy(eventDims.length)}`;
+  const on = (left: string, right: string) =>
+    aliases.length > 0 ? aliases.map((a) => `${left}.${a} IS NOT DISTINCT FROM ${right}.${a}`).join(' AND ') : 'true';
+  const seriesKeys = aliases.length > 0 ? list('') : '1 AS one';
+
+  if (layout === 'instant') {
+    const text = `WITH now_state AS (${nowState}), after_to AS (${afterTo}),
+series AS (SELECT ${seriesKeys} FROM now_state UNION SELECT ${seriesKeys} FROM after_to)
+SELECT ${aliases.length > 0 ? `${list('series.')}, ` : ''}coalesce(now_state.n, 0) - coalesce(after_to.d, 0) AS v
+FROM series LEFT JOIN now_state ON ${on('now_state', 'series')} LEFT JOIN after_to ON ${on('after_to', 'series')}`;
+    return { text, values: params.values };
+  }
+
+  const buckets = bucketSql(plan.window, params);
+  const text = `WITH now_state AS (${nowState}), after_to AS (${afterTo}),
+deltas AS (
+  SELECT ${buckets.bucketOf('e.occurred_at')} AS t${eventDims.map((d) => `, ${d.expr} AS ${d.alias}`).join('')}, sum(${spec.delta})::float8 AS d
+  FROM ledger_events e WHERE e.kind = ANY(${kinds}) AND e.occurred_at >= ${bounds.from} AND e.occurred_at < ${bounds.to}${eventFilter}${groupBy(eventDims.length + 1)}
+),
+series AS (SELECT ${seriesKeys} FROM now_state UNION SELECT ${seriesKeys} FROM after_to UNION SELECT ${seriesKeys} FROM deltas),
+filled AS (
+  SELECT grid.t${aliases.map((a) => `, series.${a}`).join('')}, coalesce(deltas.d, 0) AS d
+  FROM ${buckets.grid} CROSS JOIN series LEFT JOIN deltas ON deltas.t = grid.t${aliases.map((a) => ` AND deltas.${a} IS NOT DISTINCT FROM series.${a}`).join('')}
+)
+SELECT filled.t${aliases.map((a) => `, filled.${a}`).join('')},
+  coalesce(now_state.n, 0) - coalesce(after_to.d, 0)
+    - coalesce(sum(filled.d) OVER (PARTITION BY ${aliases.length > 0 ? list('filled.') : '1'} ORDER BY filled.t DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS v
+FROM filled LEFT JOIN now_state ON ${on('now_state', 'filled')} LEFT JOIN after_to ON ${on('after_to', 'filled')}
+ORDER BY ${aliases.length > 0 ? `${list('filled.')}, ` : ''}filled.t`;
+  return { text, values: params.values };
+}

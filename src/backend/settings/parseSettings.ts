@@ -1,0 +1,90 @@
+/**
+ * Datasource settings as the backend uses them: Grafana's instance fields + jsonData + decrypted secrets,
+ * validated once per instance. Errors name the field, never its value.
+ */
+import { parseHostPort, type SslMode, type StreamMode } from '../../contract/settings';
+import { LedgerJsonData } from '../../contract/settingsSchema';
+import { SettingsError } from '../errors';
+import type { DataSourceInstance } from '../plugin/types';
+import { Secret } from './secret';
+
+/** Validated settings of one datasource instance. */
+export interface LedgerSettings {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: Secret;
+  sslmode: SslMode;
+  tlsCACert: Secret;
+  tlsClientCert: Secret;
+  tlsClientKey: Secret;
+  maxOpenConns: number;
+  statementTimeoutMs: number;
+  rowLimit: number;
+  streamMode: StreamMode;
+  streamPollIntervalMs: number;
+  connectTimeoutMs: number;
+  /** Daily budgets for the budget metrics; undefined when not configured. */
+  tokenBudgetDaily?: number;
+  costBudgetDailyUsd?: number;
+}
+
+/** Parses and validates settings; throws SettingsError listing the fields that are wrong. */
+export function parseSettings(instance: DataSourceInstance): LedgerSettings {
+  const problems: string[] = [];
+  if (typeof instance.jsonData === 'object' && instance.jsonData !== null && '__invalid__' in instance.jsonData) {
+    throw new SettingsError('[config] jsonData is not a JSON object');
+  }
+  const json = LedgerJsonData.safeParse(instance.jsonData ?? {});
+  if (!json.success) {
+    for (const issue of json.error.issues) {
+      problems.push(`${issue.path.join('.') || 'jsonData'}: ${issue.message}`);
+    }
+  }
+  const address = parseHostPort(instance.url);
+  if ('error' in address) {
+    problems.push(`host: ${address.error}`);
+  }
+  const jsonData = json.success ? json.data : undefined;
+  // Read the database name from the raw jsonData too, so an unrelated invalid field does not also report it missing.
+  const rawDatabase = (instance.jsonData as { database?: unknown } | null)?.database;
+  const database = (
+    jsonData?.database ||
+    (typeof rawDatabase === 'string' ? rawDatabase : '') ||
+    instance.database ||
+    ''
+  ).trim();
+  if (database === '') {
+    problems.push('database: is required');
+  }
+  const user = instance.user.trim();
+  if (user === '') {
+    problems.push('user: is required');
+  }
+  if (problems.length > 0 || !jsonData || 'error' in address) {
+    throw new SettingsError(
+      `[config] invalid datasource settings: ${problems.join('; ')} — fix them in the datasource settings`
+    );
+  }
+  const secret = (key: string) => new Secret(instance.secureJsonData[key] ?? '');
+  return {
+    host: address.host,
+    port: address.port,
+    database,
+    user,
+    password: secret('password'),
+    sslmode: jsonData.sslmode,
+    tlsCACert: secret('tlsCACert'),
+    tlsClientCert: secret('tlsClientCert'),
+    tlsClientKey: secret('tlsClientKey'),
+    maxOpenConns: jsonData.maxOpenConns,
+    statementTimeoutMs: jsonData.statementTimeoutMs,
+    rowLimit: jsonData.rowLimit,
+    streamMode: jsonData.streamMode,
+    streamPollIntervalMs: jsonData.streamPollIntervalMs,
+    connectTimeoutMs: jsonData.connectTimeoutMs,
+    tokenBudgetDaily: jsonData.tokenBudgetDaily,
+    costBudgetDailyUsd: jsonData.costBudgetDailyUsd,
+  };
+}
