@@ -89,10 +89,12 @@ function makeClients(target: string): Clients {
 
 /** Launches the plugin and waits for its handshake (rejects on early exit or a bad handshake). */
 export async function launchPlugin(
-  options: { env?: NodeJS.ProcessEnv; executable?: string } = {}
+  options: { env?: NodeJS.ProcessEnv; executable?: string; wrapper?: string[]; handshakeTimeoutMs?: number } = {}
 ): Promise<PluginUnderTest> {
   const started = Date.now();
-  const child = spawn(options.executable ?? pluginExecutable(), [], {
+  // `wrapper` runs the executable through another program (e.g. an emulator for another CPU architecture).
+  const [command, ...args] = [...(options.wrapper ?? []), options.executable ?? pluginExecutable()];
+  const child = spawn(command!, args, {
     env: grafanaPluginEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -104,7 +106,11 @@ export async function launchPlugin(
   );
   const lines = createInterface({ input: child.stdout! });
   const handshake = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no handshake within 20 s; stderr: ${stderr.join('\n')}`)), 20_000);
+    const limit = options.handshakeTimeoutMs ?? 20_000;
+    const timer = setTimeout(
+      () => reject(new Error(`no handshake within ${limit} ms; stderr: ${stderr.join('\n')}`)),
+      limit
+    );
     lines.on('line', (line) => {
       stdout.push(line);
       if (stdout.length === 1) {
