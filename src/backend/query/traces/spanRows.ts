@@ -75,7 +75,7 @@ export function rootSpan(attempt: Attempt, created: EventRow | undefined): Span 
   };
 }
 
-/** The span of an agent.loop, llm.call or tool.call event (occurred_at = its start, docs/ledger.md). */
+/** The span of an agent.loop, llm.call or tool.call event (occurred_at = its end, docs/ledger.md). */
 export function callSpan(e: EventRow, traceId: string, spanId: string): Span {
   const operationName = CALL_SPANS[e.kind]!;
   const duration = e.durationMs ?? 0;
@@ -88,7 +88,8 @@ export function callSpan(e: EventRow, traceId: string, spanId: string): Span {
     operationName,
     serviceName: operationName === 'agent-loop' ? (e.agent ?? 'agent') : operationName === 'llm-call' ? 'llm' : 'tools',
     serviceTags: [kv('worker', e.workerId), kv('mode', e.mode), kv('agent', e.agent)].filter(isKv),
-    startMs: timeOf(e),
+    // The event is appended when the call returns: it started duration_ms before occurred_at.
+    startMs: timeOf(e) - duration,
     durationMs: duration,
     tags: callTags(e, failed),
     kind: operationName === 'llm-call' ? 'client' : 'internal',

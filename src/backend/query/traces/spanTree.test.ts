@@ -52,19 +52,19 @@ describe('attempts', () => {
 });
 
 describe('buildSpans', () => {
-  it('starts a span at its occurred_at and nests calls without parent ids in the loop that contains them', () => {
+  it('ends a span at its occurred_at and nests calls without parent ids in the loop that contains them', () => {
     const spans = buildSpans([
       event('job.claimed', 0, { jobId: 'j', traceId: 't', spanId: 'root', workerId: 'w' }),
-      event('agent.loop', 10, { jobId: 'j', traceId: 't', spanId: 'loop', durationMs: 9_000 }),
-      event('llm.call', 11, { jobId: 'j', durationMs: 1_000, name: 'm' }),
-      event('tool.call', 20, { jobId: 'j', durationMs: 500, name: 'read_file', parentSpanId: 'gone' }),
+      event('agent.loop', 19, { jobId: 'j', traceId: 't', spanId: 'loop', durationMs: 9_000 }),
+      event('llm.call', 12, { jobId: 'j', durationMs: 1_000, name: 'm' }),
+      event('tool.call', 20.5, { jobId: 'j', durationMs: 500, name: 'read_file', parentSpanId: 'gone' }),
       event('job.completed', 25, { jobId: 'j', traceId: 't', spanId: 'root', durationMs: 25_000 }),
     ]);
     assert.deepEqual(shape(spans), [
       't/root< process-job 0+25000 1',
       't/loop<root agent-loop 10000+9000 0',
-      't/ev-11000<loop llm-call 11000+1000 0',
-      't/ev-20000<root tool-execution 20000+500 0',
+      't/ev-12000<loop llm-call 11000+1000 0',
+      't/ev-20500<root tool-execution 20000+500 0',
     ]);
     assert.equal(spans[0]!.serviceName, 'w');
     assert.equal(spans[2]!.serviceName, 'llm');
@@ -107,8 +107,8 @@ describe('buildSpans', () => {
   it('keeps spans of a trace that has no job, and attaches its other events as logs', () => {
     const spans = buildSpans(
       [
-        event('agent.loop', 10, { traceId: 't', spanId: 'loop', durationMs: 10_000 }),
-        event('tool.call', 12, { traceId: 't', spanId: 'c', parentSpanId: 'loop', durationMs: 100, status: 'denied' }),
+        event('agent.loop', 20, { traceId: 't', spanId: 'loop', durationMs: 10_000 }),
+        event('tool.call', 12.1, { traceId: 't', spanId: 'c', parentSpanId: 'loop', durationMs: 100, status: 'denied' }),
         event('escalation', 13, { traceId: 't', parentSpanId: 'loop', name: 'needs approval' }),
         event('error', 13.5, { traceId: 't', spanId: 'c', name: 'PermissionError' }),
       ],

@@ -6,8 +6,9 @@
  *         ├ llm-call (llm.call: model, tokens, cost)
  *         └ tool-execution (tool.call: tool)
  *
- * A span event's `occurred_at` is the START of its span and `duration_ms` its length (docs/ledger.md, "Trace tree
- * of a job"); the job span runs from its claim to the finish event, whose `duration_ms` is claim → finish. A span's
+ * A span event is appended when its span ends: `occurred_at` is the END of the span and `duration_ms` its length, so
+ * it started at occurred_at − duration_ms (docs/ledger.md, "Trace tree of a job"); the job span runs from its claim
+ * to the finish event, whose `duration_ms` is claim → finish. A span's
  * parent is its `parent_span_id` when that span is in the trace; otherwise the innermost agent loop of the attempt
  * that contains it in time, otherwise the attempt's process-job span. Other events of the job (errors,
  * escalations, budget, conversation, insights, duplicate lifecycle events) become span logs of the span they belong
