@@ -106,11 +106,12 @@ export async function launchPlugin(
   );
   const lines = createInterface({ input: child.stdout! });
   const handshake = await new Promise<string>((resolve, reject) => {
-    const limit = options.handshakeTimeoutMs ?? 20_000;
-    const timer = setTimeout(
-      () => reject(new Error(`no handshake within ${limit} ms; stderr: ${stderr.join('\n')}`)),
-      limit
-    );
+    const limit = options.handshakeTimeoutMs ?? 30_000;
+    const timer = setTimeout(() => {
+      // Never leave a process behind: it would keep the test runner alive.
+      child.kill('SIGKILL');
+      reject(new Error(`no handshake within ${limit} ms; stderr: ${stderr.join('\n')}`));
+    }, limit);
     lines.on('line', (line) => {
       stdout.push(line);
       if (stdout.length === 1) {
