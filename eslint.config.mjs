@@ -34,6 +34,15 @@ export default defineConfig([
     },
   },
   {
+    // The browser tests' page bundle (React in the test host) is typed by its own tsconfig.
+    files: ['tests/**/*.tsx'],
+    languageOptions: {
+      parserOptions: {
+        project: './tests/browser/app/tsconfig.json',
+      },
+    },
+  },
+  {
     files: ['tests/**/*.ts', '**/*.test.ts'],
     rules: {
       // Tests poke at wire messages whose shapes are asserted at run time.

@@ -1,0 +1,91 @@
+import React, { useEffect } from 'react';
+import type { QueryEditorProps } from '@grafana/data';
+import { Combobox, InlineField, InlineFieldRow, Stack } from '@grafana/ui';
+
+import { DIMENSIONS, type Dimension } from '../../contract/query';
+import { testIds } from '../../testIds';
+import type { LedgerDataSource } from '../LedgerDataSource';
+import type { LedgerJsonData, LedgerQuery } from '../types';
+import { FiltersEditor } from './filters/FiltersEditor';
+import { useDimensionSuggestions } from './filters/useDimensionSuggestions';
+import { LABEL_WIDTH } from './query/editorProps';
+import { QuerySummary } from './query/QuerySummary';
+
+const DIMENSION_HELP: Partial<Record<Dimension, string>> = {
+  mode: 'agent modes, e.g. mechanic, genius',
+  worker: 'worker ids',
+  tool: 'tool names, e.g. read_file',
+  model: 'LLM models',
+  job: 'job ids (recent first)',
+};
+
+/** A template variable lists the values of one dimension, optionally narrowed by filters. */
+export function VariableQueryEditor({
+  query,
+  onChange,
+  datasource,
+  range,
+}: QueryEditorProps<LedgerDataSource, LedgerQuery, LedgerJsonData, LedgerQuery>) {
+  const suggestions = useDimensionSuggestions(datasource, range);
+  const variableQuery: LedgerQuery = { ...query, queryType: 'variables' };
+
+  useEffect(() => {
+    // A new variable starts on "mode" so its preview shows values at once.
+    if (query.queryType !== 'variables' || !query.dimension) {
+      onChange({
+        ...query,
+        queryType: 'variables',
+        dimension: query.dimension ?? 'mode',
+        filters: query.filters ?? [],
+      });
+    }
+  }, [query, onChange]);
+
+  return (
+    <div data-testid={testIds.variableEditor.container}>
+      <Stack direction="column" gap={0.5}>
+        <InlineFieldRow>
+          <InlineField
+            label="Dimension"
+            labelWidth={LABEL_WIDTH}
+            tooltip="The variable's options are the values this dimension takes in the time range"
+          >
+            <Combobox<Dimension>
+              data-testid={testIds.variableEditor.dimension}
+              width={30}
+              options={DIMENSIONS.map((dimension) => ({
+                value: dimension,
+                label: dimension,
+                description: DIMENSION_HELP[dimension],
+              }))}
+              value={variableQuery.dimension ?? null}
+              onChange={(option) =>
+                onChange({
+                  ...variableQuery,
+                  dimension: option.value,
+                  filters: (variableQuery.filters ?? []).filter((f) => f.key !== option.value),
+                })
+              }
+            />
+          </InlineField>
+        </InlineFieldRow>
+        <InlineFieldRow>
+          <InlineField
+            label="Filters"
+            labelWidth={LABEL_WIDTH}
+            tooltip="Only values seen together with these, e.g. workers of mode $mode"
+          >
+            <FiltersEditor
+              filters={variableQuery.filters ?? []}
+              dimensions={DIMENSIONS.filter((dimension) => dimension !== variableQuery.dimension)}
+              loadOptions={suggestions.loadOptions}
+              suggestionsAvailable={suggestions.available}
+              onChange={(filters) => onChange({ ...variableQuery, filters })}
+            />
+          </InlineField>
+        </InlineFieldRow>
+        <QuerySummary query={variableQuery} />
+      </Stack>
+    </div>
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * The @grafana/runtime singletons Grafana sets before it loads a plugin, implemented for the test host: HTTP goes
+ * to the host's Grafana-shaped API (which calls the real plugin executable), datasources are built from our own
+ * plugin module, template variables come from a small fixed set.
+ */
+import {
+  EventBusSrv,
+  type DataSourceApi,
+  type DataSourceInstanceSettings,
+  type DataSourceRef,
+  type ScopedVars,
+  type TimeRange,
+  type TypedVariableModel,
+} from '@grafana/data';
+import {
+  FakeEchoSrv,
+  setAppEvents,
+  setBackendSrv,
+  setDataSourceSrv,
+  setEchoSrv,
+  setTemplateSrv,
+  type BackendSrv,
+  type BackendSrvRequest,
+  type DataSourceSrv,
+  type FetchResponse,
+  type GetDataSourceListFilters,
+  type TemplateSrv,
+} from '@grafana/runtime';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+
+import { plugin as datasourcePlugin } from '../../../src/datasource/module';
+import { hostConfig } from './hostConfig';
+
+function urlOf(options: BackendSrvRequest): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(options.params ?? {})) {
+    if (value !== undefined && value !== null) {
+      params.set(key, String(value));
+    }
+  }
+  const query = params.toString();
+  return query ? `${options.url}${options.url.includes('?') ? '&' : '?'}${query}` : options.url;
+}
+
+async function request<T>(options: BackendSrvRequest): Promise<FetchResponse<T>> {
+  const method = options.method ?? 'GET';
+  const response = await window.fetch(urlOf(options), {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(options.headers ?? {}) },
+    body: options.data === undefined || method === 'GET' ? undefined : JSON.stringify(options.data),
+  });
+  const text = await response.text();
+  let data: unknown = text;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  const result = {
+    data: data as T,
+    status: response.status,
+    statusText: response.statusText,
+    ok: response.ok,
+    headers: response.headers,
+    redirected: false,
+    type: response.type,
+    url: response.url,
+    config: options,
+  };
+  if (!response.ok) {
+    // Grafana's FetchError shape: what isFetchError() and toDataQueryResponse() read.
+    throw { ...result, message: (data as { message?: string } | undefined)?.message ?? response.statusText };
+  }
+  return result;
+}
+
+/** BackendSrv over window.fetch, with Grafana's error shape. */
+class HostBackendSrv {
+  fetch<T>(options: BackendSrvRequest): Observable<FetchResponse<T>> {
+    return from(request<T>(options));
+  }
+  async get<T>(url: string, params?: BackendSrvRequest['params']): Promise<T> {
+    return (await request<T>({ url, params })).data;
+  }
+  async post<T>(url: string, data?: unknown): Promise<T> {
+    return (await request<T>({ url, method: 'POST', data })).data;
+  }
+  async put<T>(url: string, data?: unknown): Promise<T> {
+    return (await request<T>({ url, method: 'PUT', data })).data;
+  }
+  async delete<T>(url: string): Promise<T> {
+    return (await request<T>({ url, method: 'DELETE' })).data;
+  }
+  async request<T>(options: BackendSrvRequest): Promise<T> {
+    return (await lastValueFrom(this.fetch<T>(options))).data;
+  }
+  resolveCancelerIfExists() {}
+}
+
+/** DataSourceSrv holding the host's Ledger datasources, instantiated from our datasource module like Grafana does. */
+class HostDataSourceSrv {
+  private readonly instances = new Map<string, DataSourceApi>();
+  constructor(private readonly settings: DataSourceInstanceSettings[]) {}
+
+  getInstanceSettings(ref?: DataSourceRef | string | null): DataSourceInstanceSettings | undefined {
+    const uid = typeof ref === 'string' ? ref : ref?.uid;
+    return uid ? this.settings.find((s) => s.uid === uid || s.name === uid) : this.settings[0];
+  }
+  getList(filters: GetDataSourceListFilters = {}): DataSourceInstanceSettings[] {
+    return this.settings.filter(
+      (s) => (!filters.pluginId || s.type === filters.pluginId) && (!filters.filter || filters.filter(s))
+    );
+  }
+  async get(ref?: DataSourceRef | string | null): Promise<DataSourceApi> {
+    const settings = this.getInstanceSettings(ref);
+    if (!settings) {
+      throw new Error(`Datasource ${JSON.stringify(ref)} was not found`);
+    }
+    let instance = this.instances.get(settings.uid);
+    if (!instance) {
+      const DataSourceClass = datasourcePlugin.DataSourceClass as unknown as new (
+        s: DataSourceInstanceSettings
+      ) => DataSourceApi;
+      instance = new DataSourceClass(settings);
+      instance.components = datasourcePlugin.components as unknown as DataSourceApi['components'];
+      this.instances.set(settings.uid, instance);
+    }
+    return instance;
+  }
+  reload() {}
+  registerRuntimeDataSource() {}
+}
+
+/** Template variables the harness dashboards have: $mode (multi) and $worker. */
+const VARIABLES = [
+  { name: 'mode', type: 'custom', multi: true, includeAll: false, current: { value: ['genius', 'mechanic'] } },
+  { name: 'worker', type: 'custom', multi: false, includeAll: false, current: { value: 'w1' } },
+];
+
+/** TemplateSrv with the harness variables: `$name` and `${name}`, custom format functions and `regex`. */
+class HostTemplateSrv {
+  getVariables(): TypedVariableModel[] {
+    return VARIABLES as unknown as TypedVariableModel[];
+  }
+  replace(target?: string, _scopedVars?: ScopedVars, format?: string | Function): string {
+    return (target ?? '').replace(/\$\{(\w+)\}|\$(\w+)/g, (match, braced?: string, plain?: string) => {
+      const variable = VARIABLES.find((v) => v.name === (braced ?? plain));
+      if (!variable) {
+        return match;
+      }
+      const value = variable.current.value;
+      if (typeof format === 'function') {
+        return format(value, variable);
+      }
+      const values = Array.isArray(value) ? value : [value];
+      if (format === 'regex') {
+        const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        return escaped.length > 1 ? `(${escaped.join('|')})` : escaped[0];
+      }
+      return values.length > 1 ? `{${values.join(',')}}` : values[0];
+    });
+  }
+  containsTemplate(target?: string) {
+    return /\$\w+|\$\{\w+\}/.test(target ?? '');
+  }
+  updateTimeRange(_range: TimeRange) {}
+}
+
+/** Installs the singletons; call once before rendering. */
+export function installHostServices(): void {
+  setBackendSrv(new HostBackendSrv() as unknown as BackendSrv);
+  setDataSourceSrv(new HostDataSourceSrv(hostConfig().datasources) as unknown as DataSourceSrv);
+  setTemplateSrv(new HostTemplateSrv() as unknown as TemplateSrv);
+  setEchoSrv(new FakeEchoSrv());
+  setAppEvents(new EventBusSrv());
+}

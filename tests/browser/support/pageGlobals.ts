@@ -1,0 +1,20 @@
+/**
+ * The browser globals that functions passed to page.evaluate / waitForFunction read. These files compile for Node
+ * (no DOM library), and such functions run in the page: they reach the globals as `(globalThis as PageGlobals)`.
+ */
+interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+
+/** What the test host's page offers to test code. */
+export interface PageGlobals {
+  document: {
+    body: { dataset: Record<string, string | undefined> };
+    fonts: { ready: Promise<unknown> };
+    querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): { length: number };
+  };
+  __ledgerHost: { navigate(path: string): void; setTheme(theme: 'light' | 'dark'): void };
+  fetch(url: string): Promise<{ json(): Promise<unknown> }>;
+}
