@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { machineDescription, type BenchSection } from '../tests/bench/benchSupport';
+import { runLedgerBench, runLedgerIngestSection } from '../tests/bench/ledger.bench';
 import { runStartupBench } from '../tests/bench/startup.bench';
 import { runStreamingBench } from '../tests/bench/streaming.bench';
 
@@ -20,6 +21,10 @@ const only = process.argv
 const BENCHES: Record<string, () => Promise<BenchSection>> = {
   startup: runStartupBench,
   streaming: runStreamingBench,
+  // The ledger benchmarks keep their PostgreSQL data directory in node_modules/.cache/ledger-bench: the first run
+  // loads ~11M events (minutes), later runs reuse them.
+  'ledger-ingest': runLedgerIngestSection,
+  ledger: runLedgerBench,
 };
 
 function upsertSection(doc: string, section: BenchSection): string {

@@ -89,6 +89,9 @@ describe('ledger event vocabulary', () => {
     ['negative tokens', { kind: 'llm.call', tokensIn: -5 }, /ledger_events_tokens_in_valid/],
     ['conversation role unknown', { kind: 'conversation.message', name: 'robot' }, /conversation_message_valid/],
     ['insight confidence above 1', { kind: 'insight', value: 1.5 }, /insight_confidence_valid/],
+    ['a tool name over 256 bytes', { kind: 'tool.call', name: 'é'.repeat(129) }, /ledger_events_text_length_valid/],
+    ['a worker id over 256 bytes', { kind: 'worker.heartbeat', workerId: 'w'.repeat(257) }, /text_length_valid/],
+    ['a job id over 256 bytes', { kind: 'job.created', jobId: '😀'.repeat(65) }, /ledger_events_text_length_valid/],
   ];
   for (const [title, change, constraint] of invalid) {
     it(`refuses ${title} in zod and in the database`, async () => {
@@ -97,6 +100,15 @@ describe('ledger event vocabulary', () => {
       await assert.rejects(rawInsert(event), constraint);
     });
   }
+
+  it('accepts ids and labels of exactly 256 bytes, and says what to do with longer ones', async () => {
+    const longest = { ...MINIMAL['tool.call'], name: 'é'.repeat(128), status: '😀'.repeat(64), agent: 'a'.repeat(256) };
+    await appendEvents(client, [longest]);
+    assert.throws(
+      () => parseLedgerEvents([{ ...longest, mode: 'm'.repeat(257) }]),
+      /mode: is longer than 256 bytes \(UTF-8\): ids and labels are indexed; put long text in payload/
+    );
+  });
 
   it('refuses a non-object payload in the database', async () => {
     await assert.rejects(

@@ -105,6 +105,9 @@ export function jsonProblem(value: unknown, path = 'payload'): string | undefine
   return `${path} is ${what}, which is not JSON`;
 }
 
+/** Longest id or label (every text column but payload), in UTF-8 bytes: CHECK ledger_events_text_length_valid. */
+export const MAX_TEXT_BYTES = 256;
+
 const text = z
   .string()
   .min(1, { error: 'must not be empty' })
@@ -112,6 +115,13 @@ const text = z
     const problem = textProblem(value);
     if (problem) {
       ctx.addIssue({ code: 'custom', message: problem });
+    }
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8, so short strings need no counting
+    if (value.length * 3 > MAX_TEXT_BYTES && Buffer.byteLength(value, 'utf8') > MAX_TEXT_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is longer than ${MAX_TEXT_BYTES} bytes (UTF-8): ids and labels are indexed; put long text in payload`,
+      });
     }
   });
 const optionalText = text.nullish();

@@ -20,6 +20,9 @@ function heartbeat(workerId: string): LedgerEvent {
   return { kind: 'worker.heartbeat', occurredAt: new Date(), workerId };
 }
 
+/** The derived tables the ledger's trigger maintains (migrations 0014-0017). */
+const ROLLUPS = ['ledger_rollup_hourly', 'ledger_duration_histogram_daily', 'ledger_duration_top_hourly'];
+
 const APPEND_ONLY = (op: string) => new RegExp(`ledger_events is append-only: ${op} is not allowed`);
 const DENIED = /permission denied/;
 
@@ -90,7 +93,7 @@ describe('ledger_events is append-only', () => {
 describe('ledger_reader', () => {
   it('reads every table the datasource needs and the schema version', async () => {
     const reader = await db.connectAs('ledger_reader');
-    for (const table of ['ledger_events', 'jobs', 'workers', 'ledger_schema_migrations']) {
+    for (const table of ['ledger_events', 'jobs', 'workers', 'ledger_schema_migrations', ...ROLLUPS]) {
       await reader.query(`SELECT * FROM ${table} LIMIT 1`);
     }
     const { rows } = await reader.query<{ v: number }>('SELECT ledger_schema_version() AS v');
@@ -108,6 +111,8 @@ describe('ledger_reader', () => {
       'DELETE FROM ledger_schema_migrations',
       "SELECT nextval(pg_get_serial_sequence('ledger_events', 'seq'))",
       'CREATE TABLE sneaky (id int)',
+      ...ROLLUPS.map((table) => `DELETE FROM ${table}`),
+      'UPDATE ledger_rollup_hourly SET events = 0',
     ]) {
       await assert.rejects(reader.query(sql), DENIED, sql);
     }
@@ -136,9 +141,22 @@ describe('ledger_writer', () => {
       'SELECT * FROM workers',
       'SELECT * FROM ledger_schema_migrations',
       "SELECT nextval(pg_get_serial_sequence('ledger_events', 'seq'))",
+      ...ROLLUPS.map((table) => `SELECT * FROM ${table}`),
+      'UPDATE ledger_rollup_hourly SET events = events + 1',
+      "INSERT INTO ledger_duration_top_hourly (bucket, kind, events, top) VALUES (now(), 'tool.call', 1, '{1}')",
     ]) {
       await assert.rejects(writer.query(sql), DENIED, sql);
     }
+  });
+
+  it('keeps the rollups current through the trigger, without any privilege on them', async () => {
+    const writer = await db.connectAs('ledger_writer');
+    const at = new Date();
+    await appendEvents(writer, [{ kind: 'tool.call', occurredAt: at, name: 'priv_tool', durationMs: 42 }]);
+    const { rows } = await owner.query<{ events: string; top: number[] }>(
+      "SELECT events, top FROM ledger_duration_top_hourly WHERE kind = 'tool.call' AND name = 'priv_tool'"
+    );
+    assert.deepEqual(rows, [{ events: '1', top: [42] }]);
   });
 });
 

@@ -66,7 +66,15 @@ describe('migrate', () => {
     );
     assert.deepEqual(
       tables.map((r) => r.t),
-      ['jobs', 'ledger_events', 'ledger_schema_migrations', 'workers']
+      [
+        'jobs',
+        'ledger_duration_histogram_daily',
+        'ledger_duration_top_hourly',
+        'ledger_events',
+        'ledger_rollup_hourly',
+        'ledger_schema_migrations',
+        'workers',
+      ]
     );
   });
 

@@ -42,9 +42,11 @@ const HOSTILE = [
   'controls \u0001\u0007\u001b[31m\u007f',
   'NULL',
   ' leading and trailing ',
-  'x'.repeat(100_000),
+  // a label near the longest allowed (MAX_TEXT_BYTES = 256); longer text goes in payload, as below
+  `${'é'.repeat(125)}\t😀`,
 ];
 const HOSTILE_PAYLOAD = {
+  long: 'x'.repeat(100_000),
   'quote"key': 'he said "hi" \\ \t\n',
   nested: { list: ['\\u0000 as text', '😀', '', null, 1.5e300, -0.25, true], deep: { json: '{"a":"b\\"c"}' } },
   'clé 🔑': 'valeur',

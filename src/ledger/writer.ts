@@ -9,10 +9,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { parseLedgerEvent, parseLedgerEvents, type LedgerEvent, type ValidLedgerEvent } from './ledgerEvent';
 import { copyTextLine, eventRow, LEDGER_EVENT_COLUMN_LIST, LEDGER_EVENT_COLUMNS, type RowValue } from './ledgerRows';
 
-/** Rows per INSERT statement by default: large enough to amortize round trips, small enough to parse quickly. */
+/** Rows per INSERT statement by default: large enough to amortize round trips, small enough to send quickly. */
 export const DEFAULT_APPEND_BATCH_SIZE = 1000;
 
-// PostgreSQL's wire protocol allows at most 65535 bind parameters per statement.
+// A bound kept from the multi-row VALUES days (65535 bind parameters / 18 columns): statements stay a few MB.
 const MAX_BIND_PARAMETERS = 65_535;
 /** The largest batchSize appendEvents accepts. */
 export const MAX_APPEND_BATCH_SIZE = Math.floor(MAX_BIND_PARAMETERS / LEDGER_EVENT_COLUMNS.length);
@@ -39,26 +39,36 @@ export interface AppendOptions {
   batchSize?: number;
 }
 
-const INSERT_SQL_CACHE_SIZE = 8;
-const insertSqlCache = new Map<number, string>();
+/** PostgreSQL array type of each column's parameter, in LEDGER_EVENT_COLUMNS order. */
+const COLUMN_ARRAY_TYPES: Readonly<Record<string, string>> = {
+  occurred_at: 'timestamptz[]',
+  duration_ms: 'float8[]',
+  tokens_in: 'int4[]',
+  tokens_out: 'int4[]',
+  cost_usd: 'float8[]',
+  value: 'float8[]',
+  payload: 'jsonb[]',
+};
 
-/** `INSERT INTO ledger_events (...) VALUES ($1, ..., $18), (...) RETURNING seq` for `rows` rows. */
-function insertSql(rows: number): string {
-  let sql = insertSqlCache.get(rows);
-  if (sql === undefined) {
-    const width = LEDGER_EVENT_COLUMNS.length;
-    const tuples = Array.from(
-      { length: rows },
-      (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`
-    );
-    sql = `INSERT INTO ledger_events ${LEDGER_EVENT_COLUMN_LIST} VALUES ${tuples.join(', ')} RETURNING seq`;
-    // a handful of sizes (the batch size, a few tails) is all a writer uses; bound it anyway: a 1000-row text is ~0.1 MB
-    if (insertSqlCache.size >= INSERT_SQL_CACHE_SIZE) {
-      insertSqlCache.delete(insertSqlCache.keys().next().value ?? 0);
-    }
-    insertSqlCache.set(rows, sql);
-  }
-  return sql;
+/**
+ * `INSERT INTO ledger_events (...) SELECT ... FROM unnest($1::timestamptz[], ..., $18::jsonb[]) WITH ORDINALITY
+ * ORDER BY ord RETURNING seq`: one array parameter per column whatever the number of rows. PostgreSQL parses and
+ * plans one small statement instead of a 18,000-parameter VALUES list: measured 1.6x the rows per second of
+ * multi-row VALUES (docs/ledger.md). ORDER BY ord keeps the rows' order, so seqs follow the caller's order.
+ */
+const INSERT_SQL = (() => {
+  const columns = LEDGER_EVENT_COLUMNS.map(([column]) => column);
+  const arrays = columns.map((column, i) => `$${i + 1}::${COLUMN_ARRAY_TYPES[column] ?? 'text[]'}`);
+  const names = columns.map((column) => `u_${column}`);
+  return (
+    `INSERT INTO ledger_events ${LEDGER_EVENT_COLUMN_LIST} SELECT ${names.join(', ')} ` +
+    `FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS u(${names.join(', ')}, ord) ORDER BY ord RETURNING seq`
+  );
+})();
+
+/** The rows as one array per column (the parameters of INSERT_SQL). */
+function columnArrays(rows: readonly RowValue[][]): RowValue[][] {
+  return LEDGER_EVENT_COLUMNS.map((_, c) => rows.map((row) => row[c] ?? null));
 }
 
 function toSeq(value: unknown): number {
@@ -70,7 +80,7 @@ function toSeq(value: unknown): number {
 }
 
 /**
- * Appends events with multi-row parameterized INSERTs of `batchSize` rows. Every event is validated first: a
+ * Appends events with parameterized INSERTs of `batchSize` rows (one array parameter per column). Every event is validated first: a
  * LedgerEventError means nothing was written. When the events span several statements and the client is not in a
  * transaction, they are wrapped in one, so the call is all-or-nothing; inside the caller's transaction, the caller
  * decides.
@@ -101,7 +111,7 @@ export async function appendEvents(
   try {
     for (let start = 0; start < rows.length; start += batchSize) {
       const batch = rows.slice(start, start + batchSize);
-      const result = await client.query<{ seq: string }, RowValue[]>(insertSql(batch.length), batch.flat());
+      const result = await client.query<{ seq: string }, RowValue[][]>(INSERT_SQL, columnArrays(batch));
       for (const row of result.rows) {
         const seq = toSeq(row.seq);
         firstSeq = Math.min(firstSeq, seq);

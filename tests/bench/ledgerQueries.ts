@@ -23,8 +23,13 @@ export interface BenchQuery {
   json: Record<string, unknown>;
   /** Fixed bucket width in seconds (tokens per hour); otherwise the panel interval of the range. */
   bucketSeconds?: number;
-  /** The Grafana user's SQL: `$from`, `$to` (quoted timestamps) and `$s` (bucket seconds) are substituted. */
+  /**
+   * The Grafana user's SQL: `$from`, `$to` (quoted timestamps) and `$s` (bucket seconds) are substituted. Columns:
+   * time (series only), the labels in our group-by order, the value.
+   */
   baseline: string;
+  /** What our series holds in buckets the baseline has no row for (it does not fill gaps): 0, NULL, or anything. */
+  gaps?: 'zero' | 'null' | 'any';
 }
 
 const FINISHED = `kind IN ('job.completed', 'job.failed')`;
@@ -38,7 +43,8 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
     title: 'job counts by status and mode',
     format: 'timeseries',
     json: { metric: 'job.finished', aggregation: 'count', groupBy: ['status', 'mode'] },
-    baseline: `SELECT ${TIME}, mode, CASE kind WHEN 'job.completed' THEN 'completed' ELSE 'failed' END AS status, count(*) AS jobs
+    gaps: 'zero',
+    baseline: `SELECT ${TIME}, CASE kind WHEN 'job.completed' THEN 'completed' ELSE 'failed' END AS status, mode, count(*) AS jobs
 FROM ledger_events WHERE ${RANGE} AND ${FINISHED} GROUP BY 1, 2, 3 ORDER BY 1`,
   },
   {
@@ -63,6 +69,7 @@ FROM ledger_events WHERE ${RANGE} AND ${FINISHED} GROUP BY 1 ORDER BY 1`,
     format: 'timeseries',
     bucketSeconds: 3_600,
     json: { metric: 'tokens.used', aggregation: 'sum' },
+    gaps: 'zero',
     baseline: `SELECT ${TIME}, sum(tokens_in + tokens_out) AS tokens
 FROM ledger_events WHERE ${RANGE} AND kind = 'llm.call' GROUP BY 1 ORDER BY 1`,
   },
@@ -79,9 +86,11 @@ FROM ledger_events WHERE ${RANGE} AND kind = 'tool.call' GROUP BY 1, 2 ORDER BY 
     title: 'queue depth',
     format: 'timeseries',
     json: { metric: 'queue.depth', aggregation: 'last' },
+    gaps: 'any',
     // Without a state table a user replays the queue from the first event of the ledger.
     baseline: `SELECT "time", depth FROM (
-  SELECT ${TIME}, sum(sum(CASE kind WHEN 'job.claimed' THEN -1 ELSE 1 END)) OVER (ORDER BY 1) AS depth
+  SELECT ${TIME},
+    sum(sum(CASE kind WHEN 'job.claimed' THEN -1 ELSE 1 END)) OVER (ORDER BY floor(extract(epoch from occurred_at)/$s)*$s) AS depth
   FROM ledger_events WHERE kind IN ('job.created', 'job.requeued', 'job.claimed') AND occurred_at <= $to GROUP BY 1
 ) q WHERE "time" >= floor(extract(epoch from $from::timestamptz)/$s)*$s ORDER BY 1`,
   },

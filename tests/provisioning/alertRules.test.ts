@@ -44,7 +44,7 @@ const SCENARIO_WINDOWS: Record<string, ScenarioWindow[]> = {
   'worker-down': [{ scenario: 'worker-down', from: E - 15 * MINUTE, to: E, placementStart: E - 85 * MINUTE }],
   // 60% of jobs escalate from E-30m
   'escalation-storm': [{ scenario: 'escalation-storm', from: E - 70 * MINUTE, to: E, placementStart: E - 90 * MINUTE }],
-  // run_tests, run_shell and apply_patch 6x slower from E-20m
+  // run_tests, run_shell and apply_patch 12x slower from E-20m
   'slow-tools': [{ scenario: 'slow-tools', from: E - 30 * MINUTE, to: E, placementStart: E - 100 * MINUTE }],
 };
 

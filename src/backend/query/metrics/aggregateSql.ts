@@ -11,6 +11,8 @@ import { bucketSql, windowBounds } from '../timeBucketSql';
 import { JOBS_DIMENSION_COLUMNS, type EventsSource, type JobsSource } from './definitions';
 import { DIMENSION_COLUMNS } from './dimensions';
 import { filtersSql } from './filtersSql';
+import { percentileSql } from './percentileSql';
+import { combinedValue, partsSql, rollupUse, type RollupUse } from './rollupSql';
 import { filledSeriesSql, groupColumns, groupPositions, selectDims, type RowLayout } from './seriesSql';
 
 const PERCENTILES: Partial<Record<Aggregation, number>> = { p50: 0.5, p95: 0.95, p99: 0.99 };
@@ -80,6 +82,42 @@ function budgetPerDay(source: EventsSource, settings: LedgerSettings, params: Pa
   return params.add(daily, 'float8');
 }
 
+/** An events metric from the hourly rollup plus raw rows at the window's edges (rollupSql.ts). */
+function rolledUpSql(
+  plan: MetricsPlan,
+  source: EventsSource,
+  layout: RowLayout,
+  settings: LedgerSettings,
+  use: RollupUse
+): Sql {
+  const params = new Params();
+  const columnOf = (d: Dimension) => source.dimensions?.[d] ?? `e.${DIMENSION_COLUMNS[d]}`;
+  const dims = groupColumns(plan, columnOf);
+  const bounds = windowBounds(plan.window, params);
+  const kindCondition = source.kinds.length > 0 ? `e.kind = ANY(${params.add([...source.kinds], 'text[]')})` : '';
+  const filters = filtersSql(plan.filters, params, columnOf);
+  const daily = budgetPerDay(source, settings, params);
+  const context = { use, source, kindCondition, filters, dims, params, bounds };
+  const keys = dims.map((d) => `p.${d.alias}`);
+  if (layout === 'instant') {
+    const seconds = () => params.add((plan.window.toMs - plan.window.fromMs) / 1000, 'float8');
+    const value = combinedValue(plan.aggregation, source, seconds, daily);
+    const group = dims.length > 0 ? ` GROUP BY ${dims.map((_, i) => i + 1).join(', ')}` : '';
+    return {
+      text: `SELECT ${keys.map((k) => `${k}, `).join('')}${value} AS v FROM (\n  ${partsSql(context)}\n) p${group}`,
+      values: params.values,
+    };
+  }
+  const buckets = bucketSql(plan.window, params);
+  const value = combinedValue(plan.aggregation, source, () => `extract(epoch FROM ${buckets.width})`, daily);
+  const aggregate = `  SELECT p.t${keys.map((k) => `, ${k}`).join('')}, ${value} AS v
+  FROM (
+  ${partsSql({ ...context, buckets })}
+  ) p
+  GROUP BY 1${groupPositions(dims)}`;
+  return { text: filledSeriesSql(aggregate, dims, buckets, fillOf(plan.aggregation, source)), values: params.values };
+}
+
 /** Builds the statement for an events- or jobs-based metric. */
 export function aggregateSql(
   plan: MetricsPlan,
@@ -87,6 +125,17 @@ export function aggregateSql(
   layout: RowLayout,
   settings: LedgerSettings
 ): Sql {
+  if (source.type === 'events') {
+    // The cheapest exact source first: percentiles over long windows, then the hourly rollup, then raw rows.
+    const percentile = percentileSql(plan, source, layout);
+    if (percentile) {
+      return percentile;
+    }
+    const use = rollupUse(plan, source, layout, source.budget !== undefined);
+    if (use) {
+      return rolledUpSql(plan, source, layout, settings, use);
+    }
+  }
   const params = new Params();
   const isEvents = source.type === 'events';
   const columnOf = isEvents

@@ -24,7 +24,12 @@ export interface EventsSource {
   where?: string;
   /** Divides the sum by a daily budget from the datasource settings, prorated to the bucket or window. */
   budget?: 'tokens' | 'cost';
+  /** Which hourly-rollup columns hold `value` (rollupSql.ts); without it the metric always reads raw rows. */
+  measure?: Measure;
 }
+
+/** A value the hourly rollup keeps counts, sums, minima and maxima of (migration 0014). */
+export type Measure = 'duration' | 'tokens' | 'tokensIn' | 'tokensOut' | 'cost' | 'value';
 
 /** An aggregate over jobs, bucketed by one of their timestamps. */
 export interface JobsSource {
@@ -57,7 +62,8 @@ export type MetricSource = EventsSource | JobsSource | SpecialSource;
 
 const TOKENS = '(coalesce(e.tokens_in, 0) + coalesce(e.tokens_out, 0))';
 const FINISHED = ['job.completed', 'job.failed'];
-const FINISHED_STATUS = `CASE e.kind WHEN 'job.completed' THEN 'completed' ELSE 'failed' END`;
+/** The status dimension of finished jobs: derived from the kind, so the rollups (keyed by kind) can answer it. */
+export const FINISHED_STATUS = `CASE e.kind WHEN 'job.completed' THEN 'completed' ELSE 'failed' END`;
 
 const events = (kinds: readonly string[], extra: Omit<EventsSource, 'type' | 'kinds'> = {}): EventsSource => ({
   type: 'events',
@@ -75,7 +81,11 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
   'job.finished': events(FINISHED, { dimensions: { status: FINISHED_STATUS } }),
   'job.success_rate': events(FINISHED, { ratioOf: `e.kind = 'job.completed'` }),
   'job.failure_rate': events(FINISHED, { ratioOf: `e.kind = 'job.failed'` }),
-  'job.duration_ms': events(FINISHED, { value: 'e.duration_ms', dimensions: { status: FINISHED_STATUS } }),
+  'job.duration_ms': events(FINISHED, {
+    value: 'e.duration_ms',
+    measure: 'duration',
+    dimensions: { status: FINISHED_STATUS },
+  }),
   'job.queue_wait_ms': {
     type: 'jobs',
     time: 'claimed_at',
@@ -88,17 +98,17 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
 
   'agent.events': events([]),
   'llm.calls': events(['llm.call']),
-  'llm.latency_ms': events(['llm.call'], { value: 'e.duration_ms' }),
+  'llm.latency_ms': events(['llm.call'], { value: 'e.duration_ms', measure: 'duration' }),
   'llm.error_rate': events(['llm.call'], { ratioOf: `e.status = 'error'` }),
   'tool.calls': events(['tool.call']),
-  'tool.duration_ms': events(['tool.call'], { value: 'e.duration_ms' }),
+  'tool.duration_ms': events(['tool.call'], { value: 'e.duration_ms', measure: 'duration' }),
   'tool.error_rate': events(['tool.call'], { ratioOf: `e.status = 'error'` }),
-  'agent.loop_duration_ms': events(['agent.loop'], { value: 'e.duration_ms' }),
+  'agent.loop_duration_ms': events(['agent.loop'], { value: 'e.duration_ms', measure: 'duration' }),
 
-  'tokens.used': events(['llm.call'], { value: TOKENS }),
-  'tokens.in': events(['llm.call'], { value: 'coalesce(e.tokens_in, 0)' }),
-  'tokens.out': events(['llm.call'], { value: 'coalesce(e.tokens_out, 0)' }),
-  'cost.usd': events(['llm.call'], { value: 'coalesce(e.cost_usd, 0)' }),
+  'tokens.used': events(['llm.call'], { value: TOKENS, measure: 'tokens' }),
+  'tokens.in': events(['llm.call'], { value: 'coalesce(e.tokens_in, 0)', measure: 'tokensIn' }),
+  'tokens.out': events(['llm.call'], { value: 'coalesce(e.tokens_out, 0)', measure: 'tokensOut' }),
+  'cost.usd': events(['llm.call'], { value: 'coalesce(e.cost_usd, 0)', measure: 'cost' }),
   'tokens.per_job': {
     type: 'jobs',
     time: 'finished_at',
@@ -107,8 +117,12 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
   },
   'budget.exceeded': events(['budget.exceeded']),
   'jobs.over_token_cap': { type: 'overTokenCap' },
-  'budget.tokens_utilization': events(['llm.call'], { value: TOKENS, budget: 'tokens' }),
-  'budget.cost_utilization': events(['llm.call'], { value: 'coalesce(e.cost_usd, 0)', budget: 'cost' }),
+  'budget.tokens_utilization': events(['llm.call'], { value: TOKENS, measure: 'tokens', budget: 'tokens' }),
+  'budget.cost_utilization': events(['llm.call'], {
+    value: 'coalesce(e.cost_usd, 0)',
+    measure: 'cost',
+    budget: 'cost',
+  }),
 
   'escalation.total': events(['escalation']),
   'error.total': events(['error']),
@@ -121,7 +135,7 @@ export const METRIC_SOURCES: Readonly<Record<string, MetricSource>> = {
   'conversation.messages': events(['conversation.message']),
   'conversation.avg_messages': events(['conversation.message'], { perDistinct: 'e.conversation_id' }),
   'insight.count': events(['insight']),
-  'insight.confidence': events(['insight'], { value: 'e.value' }),
+  'insight.confidence': events(['insight'], { value: 'e.value', measure: 'value' }),
 
   'ledger.entries': { type: 'entries' }, // time series: events per bucket; instant: every entry before the window end
   'ledger.entries_24h': { type: 'entries24h' },

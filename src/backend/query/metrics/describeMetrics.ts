@@ -94,6 +94,16 @@ dimensions and filters (=, !=, =~, !~, in, not in), and a format:
 Values are computed from \`ledger_events\` (time = \`occurred_at\`, half-open window \`[from, to)\`) or from the
 \`jobs\` / \`workers\` state tables the ledger maintains. A NULL dimension value is labelled \`(none)\`.
 
+Where the numbers come from (docs/ledger.md, "Scale"): the SQL ideas below are what is computed; the statement reads
+the cheapest source that gives **the same answer**. Counts, rates, sums, averages, minima, maxima, ratios, budget
+shares and the queue/running replay read the hourly rollup for the whole UTC hours of a window and raw rows for the
+partial hours at its edges (time series only when every bucket is a whole number of hours starting on an hour;
+dimensions job, and worker except for heartbeats, always read raw rows). Percentiles are exact from raw rows for
+windows up to 48 h. Over longer windows, duration percentiles (job, LLM, tool, agent loop; grouped or filtered by
+nothing but tool, model or finished status) come from rollups: p95/p99 **time series** with hourly-aligned buckets
+exactly, from the 64 largest durations kept per hour; percentile **instants** **approximately**, from daily
+logarithmic histograms, within 4.4% (one bin) of the exact value. Any other percentile is exact from raw rows.
+
 ${sections.join('\n\n')}
 `;
 }

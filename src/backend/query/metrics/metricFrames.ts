@@ -75,46 +75,57 @@ function instantFrames(plan: MetricsPlan, rows: Row[], executed: string): Checke
   });
 }
 
+/** Comma-separated numbers (`n` for NULL) as the series layout sends them (seriesSql.ts). */
+function numberList(text: unknown): Array<number | null> {
+  return typeof text === 'string' && text.length > 0
+    ? text.split(',').map((item) => (item === 'n' ? null : Number(item)))
+    : [];
+}
+
+/** A series row: labels, then bucket starts (epoch ms) and values, in time order. */
+function seriesParts(plan: MetricsPlan, row: Row): { times: number[]; values: Array<number | null> } {
+  const width = plan.groupBy.length;
+  return { times: numberList(row[width]).map(Number), values: numberList(row[width + 1]) };
+}
+
 function seriesFrames(plan: MetricsPlan, rows: Row[], executed: string): CheckedFrame[] {
   const name = plan.metric.id;
-  const width = plan.groupBy.length;
-  const frames: CheckedFrame[] = [];
-  const keyOf = (row: Row) => JSON.stringify(row.slice(1, 1 + width));
-  let start = 0;
-  for (let i = 1; i <= rows.length; i++) {
-    if (i < rows.length && keyOf(rows[i]!) === keyOf(rows[start]!)) {
-      continue;
-    }
-    const slice = rows.slice(start, i);
-    const labels = labelsOf(plan, slice[0]!, 1);
-    const values = slice.map((row) => numberOrNull(row[1 + width]));
+  const frames = rows.map((row, i) => {
+    const labels = labelsOf(plan, row, 0);
+    const { times, values } = seriesParts(plan, row);
     const frame = makeFrame(
       [
-        timeField(
-          'time',
-          slice.map((row) => (row[0] as Date).getTime())
-        ),
+        timeField('time', times),
         numberField(name, values, { labels, config: valueConfig(plan, labels), nullable: values.includes(null) }),
       ],
-      { name, meta: typedMeta('timeseries-multi', frames.length === 0 ? executed : undefined) }
+      { name, meta: typedMeta('timeseries-multi', i === 0 ? executed : undefined) }
     );
-    frames.push(checkFrame(frame));
-    start = i;
-  }
+    return checkFrame(frame);
+  });
   return frames.length > 0
     ? frames
     : [checkFrame(makeFrame([], { name, meta: typedMeta('timeseries-multi', executed) }))];
 }
 
 function tableFrame(plan: MetricsPlan, rows: Row[], layout: RowLayout, executed: string): CheckedFrame {
-  const offset = layout === 'series' ? 1 : 0;
+  // the long format: one line per point (series in order, then time) for history, one per series for instants
+  const lines: Array<{ time?: number; labels: Row; value: number | null }> = [];
+  for (const row of rows) {
+    const labels = row.slice(0, plan.groupBy.length);
+    if (layout === 'series') {
+      const { times, values } = seriesParts(plan, row);
+      times.forEach((time, i) => lines.push({ time, labels, value: values[i] ?? null }));
+    } else {
+      lines.push({ labels, value: numberOrNull(row[plan.groupBy.length]) });
+    }
+  }
   const dimensions = plan.groupBy.map((dimension, i) =>
     stringField(
       dimension,
-      rows.map((row) => labelText(row[offset + i]))
+      lines.map((line) => labelText(line.labels[i]))
     )
   );
-  const values = rows.map((row) => numberOrNull(row[offset + plan.groupBy.length]));
+  const values = lines.map((line) => line.value);
   const value = numberField(plan.metric.id, values, {
     config: { unit: unitOf(plan), displayName: plan.metric.title },
     nullable: values.includes(null),
@@ -124,7 +135,7 @@ function tableFrame(plan: MetricsPlan, rows: Row[], layout: RowLayout, executed:
       ? [
           timeField(
             'time',
-            rows.map((row) => (row[0] as Date).getTime())
+            lines.map((line) => line.time ?? 0)
           ),
         ]
       : [];

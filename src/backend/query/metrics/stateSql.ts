@@ -9,6 +9,7 @@ import { Params, type Sql } from '../sql';
 import { windowBounds } from '../timeBucketSql';
 import { JOBS_DIMENSION_COLUMNS } from './definitions';
 import { filtersSql } from './filtersSql';
+import { HOUR_MS } from './hours';
 import { groupColumns } from './seriesSql';
 
 /** The ledger's tables (what "ledger storage" measures). */
@@ -49,17 +50,43 @@ export function overTokenCapSql(plan: MetricsPlan): Sql {
   return jobsCount(plan, 'j.token_cap IS NOT NULL AND j.tokens_used > j.token_cap');
 }
 
-/** ledger.entries as an instant (all entries before the window's end) or ledger.entries_24h (the day before now). */
+/**
+ * ledger.entries as an instant (all entries before the window's end) or ledger.entries_24h (the day before now).
+ * Whole hours are summed from the hourly rollup, the partial hours at the ends counted from raw rows: counting
+ * 10 million rows took a second, the rollup has ~100 rows per hour.
+ */
 export function entriesSql(plan: MetricsPlan, last24h: boolean): Sql {
   const params = new Params();
   const dims = groupColumns(plan, () => 'e.kind'); // kind is the only dimension of the entry counts
-  const range = last24h
-    ? `e.occurred_at >= now() - interval '24 hours' AND e.occurred_at < now()`
-    : `e.occurred_at < ${windowBounds(plan.window, params).to}`;
+  const filters = filtersSql(plan.filters, params);
+  const hour = (t: string) => `date_bin('1 hour', ${t}, TIMESTAMPTZ '2001-01-01 00:00:00+00')`;
+  let ranges: { raw: string[]; rollup: string };
+  if (last24h) {
+    const first = `(${hour("now() - interval '24 hours'")} + interval '1 hour')`;
+    ranges = {
+      raw: [
+        `e.occurred_at >= now() - interval '24 hours' AND e.occurred_at < ${first}`,
+        `e.occurred_at >= greatest(${first}, ${hour('now()')}) AND e.occurred_at < now()`,
+      ],
+      rollup: `e.bucket >= ${first} AND e.bucket < ${hour('now()')}`,
+    };
+  } else {
+    const to = windowBounds(plan.window, params).to;
+    const lastHour = params.add(
+      new Date(Math.floor(plan.window.toMs / HOUR_MS) * HOUR_MS).toISOString(),
+      'timestamptz'
+    );
+    ranges = { raw: [`e.occurred_at >= ${lastHour} AND e.occurred_at < ${to}`], rollup: `e.bucket < ${lastHour}` };
+  }
   const select = dims.map((d) => `${d.expr} AS ${d.alias}, `).join('');
-  const group = dims.length > 0 ? ' GROUP BY 1 ORDER BY 1' : '';
+  const group = dims.length > 0 ? ' GROUP BY 1' : '';
+  const parts = [
+    ...ranges.raw.map((range) => `SELECT ${select}count(*) AS n FROM ledger_events e WHERE ${range}${filters}${group}`),
+    `SELECT ${select}sum(e.events) AS n FROM ledger_rollup_hourly e WHERE ${ranges.rollup}${filters}${group}`,
+  ];
+  const keys = dims.map((d) => `${d.alias}, `).join('');
   return {
-    text: `SELECT ${select}count(*)::float8 AS v FROM ledger_events e WHERE ${range}${filtersSql(plan.filters, params)}${group}`,
+    text: `SELECT ${keys}coalesce(sum(n), 0)::float8 AS v FROM (${parts.map((p) => `(${p})`).join(' UNION ALL ')}) x${group}${group ? ' ORDER BY 1' : ''}`,
     values: params.values,
   };
 }

@@ -1,0 +1,147 @@
+/**
+ * `--live`: backfills some history, then writes each event when its moment comes, forever (the demo stack's
+ * "workers"). Writes go through appendEvents, one multi-row INSERT per tick. When the database goes away (a restart,
+ * a network blip) the pending events are kept and the connection is retried with exponential backoff, so nothing is
+ * lost or reordered; a batch whose COMMIT was sent but never acknowledged may be written twice (at-least-once).
+ */
+import pg from 'pg';
+import type { LedgerEvent } from '../ledgerEvent';
+import { appendEvents, copyEvents } from '../writer';
+import { simulate } from './engine';
+import { parseDuration, type Scenario } from './scenario';
+
+/** Options of runLive. */
+export interface LiveOptions {
+  url: string;
+  scenario: Scenario;
+  seed: number;
+  scale: number;
+  /** History to write before real time; defaults to the scenario's liveBackfill. */
+  backfillMs?: number;
+  /** Milliseconds between writes in real time. */
+  tickMs?: number;
+  /** Stops the loop (tests, SIGTERM). */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  /** The clock and the sleep, replaceable in tests. */
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Backoff bounds for reconnecting. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+}
+
+/** What runLive wrote before it was stopped. */
+export interface LiveResult {
+  events: number;
+  reconnects: number;
+}
+
+const BACKFILL_BATCH = 20_000;
+const COPY_FROM = 1_000;
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true }
+    );
+  });
+}
+
+/** Runs the live simulator until `signal` aborts. */
+export async function runLive(options: LiveOptions): Promise<LiveResult> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const log = options.log ?? (() => undefined);
+  const tickMs = options.tickMs ?? 1_000;
+  const realTimeFrom = now();
+  const backfillMs = options.backfillMs ?? parseDuration(options.scenario.liveBackfill);
+  const start = Math.floor((realTimeFrom - backfillMs) / 1000) * 1000;
+  const events = simulate({
+    scenario: options.scenario,
+    seed: options.seed,
+    start,
+    scale: options.scale,
+    placement: { mode: 'live', realTimeFrom },
+  });
+  let client: pg.Client | undefined;
+  let written = 0;
+  let reconnects = 0;
+  let retryMs = options.retryMinMs ?? 500;
+
+  const connected = async (): Promise<pg.Client> => {
+    while (!client) {
+      const candidate = new pg.Client({ connectionString: options.url });
+      candidate.on('error', () => undefined); // a dead connection surfaces on the next query; handled there
+      try {
+        await candidate.connect();
+        client = candidate;
+        retryMs = options.retryMinMs ?? 500;
+      } catch (error) {
+        await candidate.end().catch(() => undefined);
+        log(`live: cannot connect (${(error as Error).message || String(error)}); retrying in ${retryMs} ms`);
+        await sleep(retryMs, options.signal);
+        retryMs = Math.min(retryMs * 2, options.retryMaxMs ?? 30_000);
+        if (options.signal?.aborted) {
+          throw new Error('stopped');
+        }
+      }
+    }
+    return client;
+  };
+
+  // Writes a batch, reconnecting until it is in: the batch is kept across failures, so order is preserved.
+  const write = async (batch: LedgerEvent[]) => {
+    while (batch.length > 0 && !options.signal?.aborted) {
+      try {
+        const target = await connected();
+        // COPY for backfill batches, INSERT for the trickle of real time (a COPY costs a round trip more)
+        await (batch.length >= COPY_FROM ? copyEvents(target, batch) : appendEvents(target, batch));
+        written += batch.length;
+        return;
+      } catch (error) {
+        if (error instanceof Error && error.message === 'stopped') {
+          return;
+        }
+        if (error instanceof Error && error.name === 'LedgerEventError') {
+          throw error; // a bug in the generator, not an outage
+        }
+        log(`live: write failed (${(error as Error).message}); reconnecting`);
+        await client?.end().catch(() => undefined);
+        client = undefined;
+        reconnects++;
+      }
+    }
+  };
+
+  let pending = events.next();
+  let caughtUp = false;
+  try {
+    log(`live: backfilling from ${new Date(start).toISOString()}`);
+    while (!options.signal?.aborted) {
+      const batch: LedgerEvent[] = [];
+      const until = now();
+      while (!pending.done && (pending.value.occurredAt as Date).getTime() <= until && batch.length < BACKFILL_BATCH) {
+        batch.push(pending.value);
+        pending = events.next();
+      }
+      await write(batch);
+      if (batch.length < BACKFILL_BATCH) {
+        if (!caughtUp) {
+          caughtUp = true;
+          log(`live: backfill done (${written} events); writing in real time`);
+        }
+        await sleep(tickMs, options.signal); // caught up with the clock: write once per tick
+      }
+    }
+  } finally {
+    await client?.end().catch(() => undefined);
+  }
+  return { events: written, reconnects };
+}
