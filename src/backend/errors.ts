@@ -41,3 +41,8 @@ export class ProtocolError extends Error {
 export class SettingsError extends Error {
   override readonly name = 'SettingsError';
 }
+
+/** A live stream ended on purpose (its datasource was reconfigured); Grafana calls RunStream again. */
+export class StreamInterrupted extends Error {
+  override readonly name = 'StreamInterrupted';
+}

@@ -19,7 +19,15 @@ export interface Target {
   port: number;
   database: string;
   user: string;
+  /** Size of the datasource's pool, when known (for the "all connections busy" message). */
+  maxOpenConns?: number;
 }
+
+/** Node/OpenSSL codes of a TLS handshake that failed (certificate checks, unreadable keys or certificates). */
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/;
+/** pg's own messages when TLS cannot be negotiated. */
+const TLS_MESSAGE = /does not support SSL connections|error establishing an SSL connection/i;
 
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -44,6 +52,36 @@ export function classifyPgError(error: unknown, target: Target): QueryError {
     return new QueryError(
       `[network] cannot reach PostgreSQL at ${where} (${network}) — check the host and port, and that the server accepts connections from Grafana`,
       502,
+      'downstream',
+      { cause: error }
+    );
+  }
+  // pg-pool's message when a request waited the whole connect timeout for one of the pool's connections to come free:
+  // the database is fine, the pool is busy. Saying "check that the server is up" sent operators the wrong way (#9,
+  // tests/regressions/0002-pool-exhaustion-reported-as-network.test.ts).
+  if (/^timeout exceeded when trying to connect$/.test(message)) {
+    const size = target.maxOpenConns ? `all ${target.maxOpenConns} connections` : 'every connection';
+    return new QueryError(
+      `[capacity] ${size} of this datasource's pool stayed busy with other queries for the whole connect timeout — retry, reduce concurrent queries, or raise the pool size (maxOpenConns)`,
+      503,
+      'downstream',
+      { cause: error }
+    );
+  }
+  // TLS failures are the settings' or the server's, not a plugin bug (#9,
+  // tests/regressions/0003-tls-and-password-errors-reported-as-plugin-failures.test.ts).
+  if (TLS_CODE.test(code) || TLS_MESSAGE.test(message)) {
+    return new QueryError(
+      `[tls] could not establish a TLS connection to PostgreSQL at ${where}: ${message} — check the SSL mode and the CA and client certificate in the datasource settings`,
+      502,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (/^SASL: .*password must be/.test(message)) {
+    return new QueryError(
+      `[auth] PostgreSQL asks user "${target.user}" for a password and none is set — enter the password in the datasource settings`,
+      401,
       'downstream',
       { cause: error }
     );

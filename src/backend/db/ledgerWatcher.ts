@@ -66,6 +66,10 @@ export class LedgerWatcher extends EventEmitter<LedgerWatcherEvents> {
   private retryTimer: NodeJS.Timeout | undefined;
   private backoffMs = 100;
   private mode: 'listen' | 'poll';
+  /** Connections whose loss was already handled ('error', 'end' and a failed connect() all report the same loss). */
+  private readonly lostClients = new WeakSet<pg.Client>();
+  /** The connection a poll is in flight on (a lock can make one outlast the interval). */
+  private pollingOn: pg.Client | undefined;
 
   constructor(
     private readonly settings: LedgerSettings,
@@ -153,6 +157,13 @@ export class LedgerWatcher extends EventEmitter<LedgerWatcherEvents> {
     if (this.client !== undefined && this.client !== client) {
       return; // an old connection's late event
     }
+    // One loss, one reconnection: handling each of its events doubled the warnings and the backoff, so a short
+    // database restart left streams waiting up to 5 s longer than needed (#9,
+    // tests/regressions/0005-listener-loss-handled-twice.test.ts).
+    if (this.lostClients.has(client)) {
+      return;
+    }
+    this.lostClients.add(client);
     const wasConnected = this.client === client;
     this.client = undefined;
     clearInterval(this.pollTimer);
@@ -175,9 +186,13 @@ export class LedgerWatcher extends EventEmitter<LedgerWatcherEvents> {
 
   private async poll(): Promise<void> {
     const client = this.client;
-    if (!client) {
+    // While a lock holds a poll up, the interval must not queue more behind it on the same connection: they piled up
+    // (one per tick, each later failing at the statement timeout) and pg printed a raw deprecation warning on
+    // stderr for each queued query (#9, tests/regressions/0010-watcher-polls-pile-up-under-lock.test.ts).
+    if (!client || this.pollingOn === client) {
       return;
     }
+    this.pollingOn = client;
     try {
       const { rows } = await client.query<{ max_seq: string | null }>('SELECT max(seq) AS max_seq FROM ledger_events');
       const maxSeq = rows[0]?.max_seq === null || rows[0]?.max_seq === undefined ? 0 : Number(rows[0].max_seq);
@@ -188,6 +203,10 @@ export class LedgerWatcher extends EventEmitter<LedgerWatcherEvents> {
       }
     } catch (error) {
       this.lost(client, error);
+    } finally {
+      if (this.pollingOn === client) {
+        this.pollingOn = undefined;
+      }
     }
   }
 

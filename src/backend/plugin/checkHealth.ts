@@ -12,6 +12,7 @@ interface LedgerStatus {
   server_version: string;
   has_schema: boolean;
   can_write: boolean;
+  superuser: boolean;
   schema_version?: number;
   newest_event_age_s?: number | null;
   workers_alive?: number | null;
@@ -23,7 +24,8 @@ const STATUS_SQL = `
 SELECT current_setting('server_version') AS server_version,
        to_regproc('ledger_schema_version') IS NOT NULL AS has_schema,
        CASE WHEN to_regclass('ledger_events') IS NULL THEN false
-            ELSE has_table_privilege(current_user, 'ledger_events', 'INSERT, UPDATE, DELETE') END AS can_write`;
+            ELSE has_table_privilege(current_user, 'ledger_events', 'INSERT, UPDATE, DELETE') END AS can_write,
+       current_setting('is_superuser') = 'on' AS superuser`;
 
 const LEDGER_SQL = `
 SELECT ledger_schema_version() AS schema_version,
@@ -92,7 +94,12 @@ export async function checkHealth(
         `schema v${version} is newer than this plugin knows (v${LATEST_SCHEMA_VERSION}); consider upgrading the plugin`
       );
     }
-    if (status.can_write) {
+    if (status.superuser) {
+      // Read-only transactions stop writes, not a superuser's server-side functions (#9, docs/reliability.md).
+      notes.push(
+        `user "${settings.user}" is a superuser: it can write to the ledger, and raw SQL can read server files and end other sessions; log in as a member of ledger_reader`
+      );
+    } else if (status.can_write) {
       notes.push(
         `user "${settings.user}" can write to the ledger; a read-only role (member of ledger_reader) is recommended`
       );
@@ -108,7 +115,7 @@ export async function checkHealth(
       details: {
         serverVersion: status.server_version,
         schemaVersion: version,
-        readOnlyRole: !status.can_write,
+        readOnlyRole: !status.can_write && !status.superuser,
         ingestLagSeconds: status.newest_event_age_s,
         workersAlive: status.workers_alive,
       },

@@ -11,6 +11,7 @@ import { queryData } from './queryData';
 import { callResource } from './resources';
 import type { StreamHub } from './streams/streamHub';
 import { publishStream, runStream, subscribeStream } from './streams/streamHandlers';
+import { StreamPositions } from './streams/streamPositions';
 import type { PluginHandlers } from './types';
 
 /** Dependencies of the plugin. */
@@ -20,8 +21,9 @@ export interface PluginDeps {
 }
 
 /** Creates the handlers Grafana's calls are routed to. */
-export function createPlugin({ log }: PluginDeps): PluginHandlers {
+export function createPlugin({ log, env }: PluginDeps): PluginHandlers {
   const instances = new InstanceManager(log);
+  const positions = StreamPositions.open(env, log);
   const metrics = new PluginMetrics();
   const ledgerMetrics = new LedgerMetrics();
   const hubs = () => instances.all().flatMap((instance) => instance.peek<StreamHub>('streams') ?? []);
@@ -41,6 +43,17 @@ export function createPlugin({ log }: PluginDeps): PluginHandlers {
     'Datasource instances with a connection pool.',
     () => instances.size
   );
+  // Pool gauges show exhaustion as it happens and prove, after load or faults, that no connection was leaked.
+  const pools = () => instances.all().map((instance) => instance.pool);
+  metrics.gauge('ledger_plugin_pool_connections', 'Open connections of the datasource pools (idle and in use).', () =>
+    pools().reduce((sum, pool) => sum + pool.totalCount, 0)
+  );
+  metrics.gauge('ledger_plugin_pool_idle_connections', 'Pool connections open but not in use.', () =>
+    pools().reduce((sum, pool) => sum + pool.idleCount, 0)
+  );
+  metrics.gauge('ledger_plugin_pool_waiting_requests', 'Requests waiting for a pool connection to come free.', () =>
+    pools().reduce((sum, pool) => sum + pool.waitingCount, 0)
+  );
 
   return {
     queryData: (request, signal) => metrics.time('queryData', () => queryData(instances, request, signal, log)),
@@ -48,7 +61,8 @@ export function createPlugin({ log }: PluginDeps): PluginHandlers {
     collectMetrics: async () => `${await metrics.render()}\n${await ledgerMetrics.render(instances.all())}\n`,
     callResource: (request, signal) => metrics.time('callResource', () => callResource(instances, request, signal)),
     subscribeStream: (request) => metrics.time('subscribeStream', () => subscribeStream(instances, request, log)),
-    runStream: (request, send, signal) => metrics.time('runStream', () => runStream(instances, request, send, signal)),
+    runStream: (request, send, signal) =>
+      metrics.time('runStream', () => runStream(instances, positions, request, send, signal)),
     publishStream: () => publishStream(),
     close: () => instances.closeAll(),
   };

@@ -71,6 +71,12 @@ function settingsVersion(datasource: DataSourceInstance): string {
   return `${datasource.lastUpdatedMS}:${createHash('sha256').update(content).digest('hex')}`;
 }
 
+/** The cache key of a request's datasource (`<orgId>/<uid>`), or undefined when the request names none. */
+export function instanceKey(context: RequestContext): string | undefined {
+  const datasource = context.datasource;
+  return datasource ? `${context.orgId}/${datasource.uid || datasource.id}` : undefined;
+}
+
 /** Instance cache; one per process. */
 export class InstanceManager {
   private readonly instances = new Map<string, Instance>();
@@ -83,7 +89,7 @@ export class InstanceManager {
     if (!datasource) {
       throw new SettingsError('[config] the request carries no datasource settings');
     }
-    const key = `${context.orgId}/${datasource.uid || datasource.id}`;
+    const key = instanceKey(context)!;
     const version = settingsVersion(datasource);
     const current = this.instances.get(key);
     if (current && current.version === version) {

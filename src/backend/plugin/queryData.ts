@@ -45,9 +45,11 @@ export async function queryData(
         throw instanceError ?? QueryError.internal('[plugin] no datasource instance');
       }
       const plan = planQuery(query);
-      const frames = await executePlan(plan, instance, signal);
       const uid = request.context.datasource?.uid;
-      return { frames: isLive(plan) && uid ? liveAnswer(plan, frames, query, uid) : frames };
+      if (isLive(plan) && uid) {
+        return { frames: await liveAnswer(plan, instance, query, { uid, scope: instance.key }, signal) };
+      }
+      return { frames: await executePlan(plan, instance, signal) };
     } catch (error) {
       const queryError = asQueryError(error);
       if (queryError.source === 'plugin') {

@@ -1,9 +1,11 @@
 /**
  * Resource calls (GET /api/datasources/uid/<uid>/resources/<path>): what the editors and the app's pages need from
  * the backend. One route per file under resources/; this file only routes. Everything is GET and read-only: other
- * methods get 405, unknown paths 404, bad input 400, all with a JSON `{ error }` body.
+ * methods get 405, unknown paths 404, bad input 400, all with a JSON `{ error }` body. A call for another plugin is
+ * 404; routes that read the ledger need the request's datasource settings (400 without them).
  */
 import type { InstanceManager } from './instances';
+import { DATASOURCE_PLUGIN_ID } from './pluginContext';
 import { dimensionValues } from './resources/dimensionValues';
 import { errorResponse, json, pathParam } from './resources/http';
 import { jobDetail } from './resources/jobDetail';
@@ -26,6 +28,9 @@ export async function callResource(
       { error: `method ${request.method.slice(0, 20)} is not allowed; resources are read-only (GET)` },
       { Allow: 'GET' }
     );
+  }
+  if (request.context.pluginId !== '' && request.context.pluginId !== DATASOURCE_PLUGIN_ID) {
+    return json(404, { error: `no resource at "${request.path.slice(0, 200)}" for this plugin` });
   }
   const path = request.path.replace(/\/+$/, '');
   try {

@@ -5,8 +5,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { setMaxListeners } from 'node:events';
 
-import { ProtocolError } from '../errors';
+import { ProtocolError, StreamInterrupted } from '../errors';
 import type { Logger } from '../log';
 import type { PluginHandlers } from '../plugin/types';
 import { decodeContext, decodeQueryDataRequest, decodeResourceRequest, decodeStreamRequest } from './decode';
@@ -43,14 +44,49 @@ type ServerStream<Req, Res> = grpc.handleServerStreamingCall<Req, Res>;
 /** An AbortSignal that fires when Grafana cancels the call (HTTP client gone, alert timeout, stream stopped). */
 function cancellationOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>) {
   const controller = new AbortController();
+  // Every query of the request listens on this signal while it waits for and holds a connection (and removes its
+  // listeners after): a dashboard request with more than 10 queries is normal, not a leak. Node's default limit
+  // printed a raw MaxListenersExceededWarning on stderr (#9, tests/regressions/0015-many-queries-raw-warning.test.ts).
+  setMaxListeners(0, controller.signal);
   call.on('cancelled', () => controller.abort(new Error('request cancelled by Grafana')));
   return controller.signal;
 }
 
 function toServiceError(error: unknown): grpc.ServiceError {
   const message = error instanceof Error ? error.message : String(error);
-  const code = error instanceof ProtocolError ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL;
+  const code =
+    error instanceof ProtocolError
+      ? grpc.status.INVALID_ARGUMENT
+      : error instanceof StreamInterrupted
+        ? grpc.status.UNAVAILABLE
+        : grpc.status.INTERNAL;
   return Object.assign(new Error(message), { code, details: message, metadata: new grpc.Metadata() });
+}
+
+/**
+ * Logs a failed RPC at the level it deserves: a request we cannot interpret is the caller's problem (warn), a stream
+ * ended for a settings change is routine (info), anything else is ours (error). Operators alert on error lines, so
+ * hostile or malformed input must not produce them (#9, tests/regressions/0006-hostile-requests-logged-as-errors.test.ts).
+ */
+function logFailure(log: Logger, method: string, error: unknown): void {
+  if (error instanceof ProtocolError) {
+    log.warn('rpc rejected', { method, error });
+  } else if (error instanceof StreamInterrupted) {
+    log.info('live stream interrupted; Grafana restarts it', { method, error });
+  } else {
+    log.error('rpc failed', { method, error });
+  }
+}
+
+/**
+ * Ends a server-streaming call with an error status. grpc-js sends the status from the stream's 'error' handler;
+ * `destroy(error)` tore the stream down before any status was written, so Grafana's CallResource request and
+ * RunStream call waited forever (#9, tests/regressions/0013-stream-errors-never-reach-grafana.test.ts).
+ */
+function failStream(call: grpc.ServerWritableStream<unknown, unknown>, error: grpc.ServiceError): void {
+  if (!call.destroyed && !call.writableEnded) {
+    call.emit('error', error);
+  }
 }
 
 /** Callbacks the server needs from the process (main.ts decides what shutting down means). */
@@ -75,7 +111,7 @@ export function createPluginServer(handlers: PluginHandlers, log: Logger, hooks:
   };
 
   const failUnary = (method: string, error: unknown, callback: grpc.sendUnaryData<never>) => {
-    log.error('rpc failed', { method, error });
+    logFailure(log, method, error);
     callback(toServiceError(error));
   };
 
@@ -127,8 +163,8 @@ export function createPluginServer(handlers: PluginHandlers, log: Logger, hooks:
         call.end();
       })
       .catch((error: unknown) => {
-        log.error('rpc failed', { method: 'CallResource', error });
-        call.destroy(toServiceError(error));
+        logFailure(log, 'CallResource', error);
+        failStream(call, toServiceError(error));
       });
   };
 
@@ -174,8 +210,8 @@ export function createPluginServer(handlers: PluginHandlers, log: Logger, hooks:
         if (signal.aborted) {
           return; // Grafana stopped the stream; nothing to report.
         }
-        log.error('rpc failed', { method: 'RunStream', error });
-        call.destroy(toServiceError(error));
+        logFailure(log, 'RunStream', error);
+        failStream(call, toServiceError(error));
       });
   };
 
@@ -183,7 +219,14 @@ export function createPluginServer(handlers: PluginHandlers, log: Logger, hooks:
     QueryData: queryData,
     // Chunked queries are behind a Grafana feature toggle; UNIMPLEMENTED makes Grafana use QueryData.
     QueryChunkedData: (call: grpc.ServerWritableStream<unknown, unknown>) =>
-      call.destroy(Object.assign(new Error('not implemented'), { code: grpc.status.UNIMPLEMENTED })),
+      failStream(
+        call,
+        Object.assign(new Error('not implemented'), {
+          code: grpc.status.UNIMPLEMENTED,
+          details: 'not implemented',
+          metadata: new grpc.Metadata(),
+        })
+      ),
   });
   server.addService(service('pluginv2.Diagnostics'), { CheckHealth: checkHealth, CollectMetrics: collectMetrics });
   server.addService(service('pluginv2.Resource'), { CallResource: callResource });

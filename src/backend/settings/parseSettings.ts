@@ -30,6 +30,28 @@ export interface LedgerSettings {
   costBudgetDailyUsd?: number;
 }
 
+/** `user@` or `user:password@` before the host, with or without a postgres:// scheme. */
+const CREDENTIALS_IN_URL = /^\s*(postgres(ql)?:\/\/)?[^/\s]*@/;
+
+/**
+ * Host and port from Grafana's url field. Errors never quote the value: a pasted connection string
+ * (postgres://user:password@host/db) was echoed, password and all, into the health check and every query error (#9,
+ * tests/regressions/0007-url-credentials-echoed.test.ts).
+ */
+function hostAddress(url: string): { host: string; port: number } | { error: string } {
+  if (CREDENTIALS_IN_URL.test(url)) {
+    return {
+      error:
+        'must be host or host:port only — remove the user name and password (the password goes in the Password field)',
+    };
+  }
+  const address = parseHostPort(url);
+  if ('error' in address && address.error.includes('"')) {
+    return { error: 'is not host or host:port (for example db.example.com:5432)' };
+  }
+  return address;
+}
+
 /** Parses and validates settings; throws SettingsError listing the fields that are wrong. */
 export function parseSettings(instance: DataSourceInstance): LedgerSettings {
   const problems: string[] = [];
@@ -42,7 +64,7 @@ export function parseSettings(instance: DataSourceInstance): LedgerSettings {
       problems.push(`${issue.path.join('.') || 'jsonData'}: ${issue.message}`);
     }
   }
-  const address = parseHostPort(instance.url);
+  const address = hostAddress(instance.url);
   if ('error' in address) {
     problems.push(`host: ${address.error}`);
   }

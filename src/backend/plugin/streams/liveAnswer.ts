@@ -1,8 +1,11 @@
 /**
  * QueryData's answer to a live query: the current data as one frame whose `meta.channel` makes Grafana subscribe
- * (`ds/<uid>/<path>`); the path names the query so SubscribeStream/RunStream can compute it again.
+ * (`ds/<uid>/<path>`); the path names the query so SubscribeStream/RunStream can compute it again. A logs path also
+ * names the ledger position the answer covers, where the tail takes over.
  */
 import type { CheckedFrame } from '../../frames/frame';
+import { executePlan, type ExecutionTarget } from '../../query/execute';
+import { runLogsWithHead } from '../../query/logs/runLogs';
 import type { QueryPlan } from '../../query/plan';
 import type { DataQuery } from '../types';
 import { liveMetricFrame, onChannel } from './liveFrames';
@@ -13,20 +16,23 @@ export function isLive(plan: QueryPlan): boolean {
   return (plan.kind === 'metrics' || plan.kind === 'logs') && plan.live;
 }
 
-/** Turns a live query's frames into its streaming head frame. */
-export function liveAnswer(
+/** Runs a live query and turns its frames into its streaming head frame. `scope` is `<orgId>/<uid>`. */
+export async function liveAnswer(
   plan: QueryPlan,
-  frames: CheckedFrame[],
+  target: ExecutionTarget,
   query: DataQuery,
-  datasourceUid: string
-): CheckedFrame[] {
+  datasource: { uid: string; scope: string },
+  signal: AbortSignal
+): Promise<CheckedFrame[]> {
   const model = JSON.parse(Buffer.from(query.json).toString('utf8') || '{}') as Record<string, unknown>;
-  const spec = liveSpecOf(query, model);
-  const channel = `ds/${datasourceUid}/${pathOf(spec)}`;
   if (plan.kind === 'logs') {
+    const { frames, headSeq } = await runLogsWithHead(plan, target, signal);
+    const channel = `ds/${datasource.uid}/${pathOf(liveSpecOf(query, model, headSeq), datasource.scope)}`;
     // New lines are appended to the ones already shown.
     return frames.slice(0, 1).map((frame) => onChannel(frame, channel, 'append'));
   }
+  const frames = await executePlan(plan, target, signal);
+  const channel = `ds/${datasource.uid}/${pathOf(liveSpecOf(query, model), datasource.scope)}`;
   const name = plan.kind === 'metrics' ? plan.metric.id : 'live';
   return [onChannel(liveMetricFrame(frames, name), channel, 'replace')];
 }

@@ -4,7 +4,11 @@
  * The path identifies the query: `live/j<base64url(spec as a JSON array)>` (or `live/z…` deflated, when that is
  * shorter) whenever it fits comfortably in a channel name (centrifuge limits client channels to 255 characters;
  * Grafana prefixes the org and datasource), so the stream survives a plugin restart. Longer queries get
- * `live/h<hash>` and are remembered in memory by the QueryData call that created them.
+ * `live/h<hash>` and are remembered in memory by the QueryData call that created them — for that datasource only
+ * (org and uid), so a remembered query is never served to another datasource.
+ *
+ * A logs spec also carries `afterSeq`, the newest ledger seq the QueryData answer could contain: the tail continues
+ * from exactly there, so an event appended between the answer and the subscription is neither lost nor repeated.
  */
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -20,15 +24,23 @@ export interface LiveSpec {
   rangeMs: number;
   intervalMs: number;
   maxDataPoints: number;
+  /** Logs: the ledger position the QueryData answer covered; the tail sends what comes after it. */
+  afterSeq?: number;
 }
 
 /** Longest path we put on a channel. */
 export const MAX_PATH_LENGTH = 180;
 const PREFIX = 'live/';
+/** Remembered long specs, by scope and path; the oldest are forgotten first beyond this many. */
+const MAX_REMEMBERED = 10_000;
 const registry = new Map<string, LiveSpec>();
 
-/** The live spec of a query being answered by QueryData. */
-export function liveSpecOf(query: DataQuery, model: LedgerQueryInput & { timezone?: string }): LiveSpec {
+/** The live spec of a query being answered by QueryData (`afterSeq` for logs tails). */
+export function liveSpecOf(
+  query: DataQuery,
+  model: LedgerQueryInput & { timezone?: string },
+  afterSeq?: number
+): LiveSpec {
   const { queryType, metric, aggregation, groupBy, filters, format, legend, search, limit, timezone } = model;
   return {
     v: 1,
@@ -36,6 +48,7 @@ export function liveSpecOf(query: DataQuery, model: LedgerQueryInput & { timezon
     rangeMs: Math.max(1_000, query.timeRange.toMs - query.timeRange.fromMs),
     intervalMs: query.intervalMs,
     maxDataPoints: query.maxDataPoints,
+    ...(afterSeq !== undefined ? { afterSeq } : {}),
   };
 }
 
@@ -53,20 +66,29 @@ const QUERY_KEYS = [
   'timezone',
 ] as const;
 
+// Version 1: [1, rangeMs, intervalMs, maxDataPoints, ...query values]; version 2 adds afterSeq after maxDataPoints.
 function encode(spec: LiveSpec): string {
   const values: unknown[] = QUERY_KEYS.map((key) => spec.query[key] ?? null);
   while (values.length > 0 && values[values.length - 1] === null) {
     values.pop();
   }
-  return JSON.stringify([spec.v, spec.rangeMs, spec.intervalMs, spec.maxDataPoints, ...values]);
+  const window = [spec.rangeMs, spec.intervalMs, spec.maxDataPoints];
+  return JSON.stringify(
+    spec.afterSeq === undefined ? [1, ...window, ...values] : [2, ...window, spec.afterSeq, ...values]
+  );
 }
 
 function decode(json: string): LiveSpec | undefined {
   const array: unknown = JSON.parse(json);
-  if (!Array.isArray(array) || array[0] !== 1) {
+  if (!Array.isArray(array) || (array[0] !== 1 && array[0] !== 2)) {
     return undefined;
   }
-  const [, rangeMs, intervalMs, maxDataPoints, ...values] = array as unknown[];
+  const [, rangeMs, intervalMs, maxDataPoints, ...rest] = array as unknown[];
+  const afterSeq = array[0] === 2 ? rest.shift() : undefined;
+  if (afterSeq !== undefined && !(typeof afterSeq === 'number' && Number.isSafeInteger(afterSeq) && afterSeq >= 0)) {
+    return undefined;
+  }
+  const values = rest;
   const query: Record<string, unknown> = { live: true };
   QUERY_KEYS.forEach((key, i) => {
     if (values[i] !== null && values[i] !== undefined) {
@@ -83,11 +105,15 @@ function decode(json: string): LiveSpec | undefined {
     rangeMs: rangeMs as number,
     intervalMs: intervalMs as number,
     maxDataPoints: maxDataPoints as number,
+    ...(afterSeq !== undefined ? { afterSeq } : {}),
   };
 }
 
-/** Channel path for a spec (registers long specs in memory). */
-export function pathOf(spec: LiveSpec): string {
+/**
+ * Channel path for a spec. Long specs are remembered in memory for `scope` (`<orgId>/<datasource uid>`) only, so a
+ * path another datasource remembered is unknown to this one (#9, tests/hardening/access.test.ts).
+ */
+export function pathOf(spec: LiveSpec, scope: string): string {
   const json = encode(spec);
   const plain = `${PREFIX}j${Buffer.from(json).toString('base64url')}`;
   const deflated = `${PREFIX}z${deflateRawSync(json).toString('base64url')}`;
@@ -96,18 +122,23 @@ export function pathOf(spec: LiveSpec): string {
     return compact;
   }
   const hashed = `${PREFIX}h${createHash('sha256').update(json).digest('hex').slice(0, 32)}`;
-  registry.set(hashed, spec);
+  const key = `${scope}\n${hashed}`;
+  registry.delete(key); // re-inserted as the newest
+  registry.set(key, spec);
+  if (registry.size > MAX_REMEMBERED) {
+    registry.delete(registry.keys().next().value!);
+  }
   return hashed;
 }
 
-/** The spec a path names, or undefined when the path is unknown or malformed. */
-export function specOf(path: string): LiveSpec | undefined {
+/** The spec a path names for `scope`, or undefined when the path is unknown or malformed. */
+export function specOf(path: string, scope: string): LiveSpec | undefined {
   if (!path.startsWith(PREFIX) || path.length > MAX_PATH_LENGTH + 10) {
     return undefined;
   }
   const token = path.slice(PREFIX.length);
   if (token.startsWith('h')) {
-    return registry.get(path);
+    return registry.get(`${scope}\n${path}`);
   }
   const kind = token[0];
   const body = token.slice(1);

@@ -1,26 +1,31 @@
 /**
  * Grafana Live handlers: SubscribeStream validates the channel path (it must name a query this datasource can run)
  * and returns the current frame as initial data; RunStream attaches to the path's shared worker until Grafana cancels
- * it; PublishStream is refused (the ledger is written by workers only).
+ * it; PublishStream is refused (the ledger is written by workers only). Every stream request must carry this
+ * plugin's datasource context (pluginContext.ts), and a path names a query only for the datasource that created it.
  */
-import { QueryError } from '../../errors';
+import { ProtocolError, QueryError } from '../../errors';
 import { toFrameJson } from '../../frames/frameJson';
 import type { Logger } from '../../log';
 import { executePlan } from '../../query/execute';
 import { planQuery } from '../../query/plan';
-import type { Instance, InstanceManager } from '../instances';
+import { instanceKey, type Instance, type InstanceManager } from '../instances';
+import { isForThisPlugin } from '../pluginContext';
 import type { StreamDecision, StreamRequest, StreamSender } from '../types';
 import { liveMetricFrame } from './liveFrames';
 import { queryAt, specOf, type LiveSpec } from './liveSpec';
 import { StreamHub } from './streamHub';
+import type { StreamPositions } from './streamPositions';
 
-function hubOf(instance: Instance): StreamHub {
+function hubOf(instance: Instance, positions: StreamPositions): StreamHub {
   return instance.companion(
     'streams',
     () =>
       new StreamHub(
         { pool: instance.pool, settings: instance.settings, uid: instance.uid, name: instance.name },
-        instance.log
+        instance.log,
+        instance.key,
+        positions
       )
   );
 }
@@ -29,8 +34,11 @@ function resolve(
   instances: InstanceManager,
   request: StreamRequest
 ): { instance: Instance; spec: LiveSpec } | undefined {
-  const spec = specOf(request.path);
-  if (!spec || !request.context.datasource) {
+  if (!isForThisPlugin(request.context)) {
+    return undefined;
+  }
+  const spec = specOf(request.path, instanceKey(request.context)!);
+  if (!spec) {
     return undefined;
   }
   try {
@@ -77,15 +85,16 @@ export async function subscribeStream(
 /** RunStream: serves packets until Grafana cancels the call. */
 export async function runStream(
   instances: InstanceManager,
+  positions: StreamPositions,
   request: StreamRequest,
   send: StreamSender,
   signal: AbortSignal
 ): Promise<void> {
   const resolved = resolve(instances, request);
   if (!resolved) {
-    throw new Error(`unknown live stream path "${request.path.slice(0, 200)}"`);
+    throw new ProtocolError(`unknown live stream path "${request.path.slice(0, 200)}"`);
   }
-  await hubOf(resolved.instance).run(request.path, resolved.spec, send, signal);
+  await hubOf(resolved.instance, positions).run(request.path, resolved.spec, send, signal);
 }
 
 /** PublishStream: clients may not publish to ledger channels. */

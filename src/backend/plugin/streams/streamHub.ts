@@ -5,6 +5,7 @@
  * its streams.
  */
 import { LedgerWatcher } from '../../db/ledgerWatcher';
+import { StreamInterrupted } from '../../errors';
 import type { Logger } from '../../log';
 import type { ExecutionTarget } from '../../query/execute';
 import type { Disposable } from '../instances';
@@ -12,6 +13,7 @@ import type { StreamSender } from '../types';
 import type { LiveSpec } from './liveSpec';
 import { LogStream } from './logStream';
 import { MetricStream } from './metricStream';
+import type { StreamPosition, StreamPositions } from './streamPositions';
 import type { StreamWorker } from './streamWorker';
 
 /** Creates the worker for a path (metrics or logs). */
@@ -20,12 +22,14 @@ export type WorkerFactory = (
   spec: LiveSpec,
   target: ExecutionTarget,
   log: Logger,
-  startSeq: number
+  start: StreamPosition,
+  onDelivered: (position: StreamPosition) => void,
+  fallbackCursor: number
 ) => StreamWorker;
 
-const defaultFactory: WorkerFactory = (path, spec, target, log, startSeq) =>
+const defaultFactory: WorkerFactory = (path, spec, target, log, start, onDelivered, fallbackCursor) =>
   spec.query.queryType === 'logs'
-    ? new LogStream(path, spec, target, log, startSeq)
+    ? new LogStream(path, spec, target, log, start, onDelivered, fallbackCursor)
     : new MetricStream(path, spec, target, log);
 
 /** Per-instance stream registry. */
@@ -36,9 +40,12 @@ export class StreamHub implements Disposable {
   private readonly interrupts = new Set<(reason: Error) => void>();
   private disposed = false;
 
+  /** `scope` (`<orgId>/<uid>`) names the datasource in saved positions; `positions` keeps them across restarts. */
   constructor(
     private readonly target: ExecutionTarget,
     private readonly log: Logger,
+    private readonly scope: string,
+    private readonly positions: StreamPositions,
     private readonly factory: WorkerFactory = defaultFactory
   ) {
     this.watcher = new LedgerWatcher(target.settings, log);
@@ -70,12 +77,21 @@ export class StreamHub implements Disposable {
       return;
     }
     if (this.disposed) {
-      throw new Error('the datasource was reconfigured; the stream restarts with the new settings');
+      throw new StreamInterrupted('the datasource was reconfigured; the stream restarts with the new settings');
     }
     let worker = this.workers.get(path);
     if (!worker) {
       this.watcher.start();
-      worker = this.factory(path, spec, this.target, this.log, this.watcher.maxSeq);
+      // A log tail resumes where this stream last delivered (a restart or settings change in between), else right
+      // after what its QueryData answer covered (the path's afterSeq), else at the ledger's current end.
+      const key = `${this.scope}\n${path}`;
+      const fresh = spec.afterSeq ?? this.watcher.maxSeq;
+      const start = (spec.query.queryType === 'logs' ? this.positions.load(key) : undefined) ?? {
+        cursor: fresh,
+        gaps: [],
+      };
+      const save = (position: StreamPosition) => this.positions.save(key, position);
+      worker = this.factory(path, spec, this.target, this.log, start, save, fresh);
       this.workers.set(path, worker);
       this.log.debug('live stream started', { path, streams: this.workers.size });
     }
@@ -108,7 +124,7 @@ export class StreamHub implements Disposable {
   /** Stops every worker and the watcher. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    const reason = new Error('the datasource was reconfigured; the stream restarts with the new settings');
+    const reason = new StreamInterrupted('the datasource was reconfigured; the stream restarts with the new settings');
     this.interrupts.forEach((interrupt) => interrupt(reason));
     this.interrupts.clear();
     this.workers.forEach((worker) => worker.stop());

@@ -88,7 +88,10 @@ export function toEventRow(raw: RawEventRow): EventRow {
     costUsd: raw.cost_usd,
     conversationId: raw.conversation_id,
     value: raw.value,
-    payload: typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, JsonValue>) : {},
+    payload:
+      typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+        ? (payload as Record<string, JsonValue>)
+        : {},
   };
 }
 
@@ -108,7 +111,19 @@ export function payloadMessage(event: EventRow, max = 500): string | undefined {
 }
 
 /** Statuses that mean the call or step did not succeed (case-insensitive). */
-const FAILED_STATUSES = new Set(['error', 'failed', 'failure', 'fail', 'timeout', 'timed_out', 'cancelled', 'canceled', 'denied', 'exception', 'aborted']);
+const FAILED_STATUSES = new Set([
+  'error',
+  'failed',
+  'failure',
+  'fail',
+  'timeout',
+  'timed_out',
+  'cancelled',
+  'canceled',
+  'denied',
+  'exception',
+  'aborted',
+]);
 
 /** True when a call's status says it failed. */
 export function isFailedStatus(status: string | null): boolean {

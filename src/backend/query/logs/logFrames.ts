@@ -35,7 +35,12 @@ export function traceLink(target: LinkTarget): DataLink | undefined {
 }
 
 /** Builds the log-lines frame; `cutAt` is the limit when more events matched than were returned. */
-export function logFrame(events: readonly EventRow[], executedSql: string, target: LinkTarget, cutAt?: number): CheckedFrame {
+export function logFrame(
+  events: readonly EventRow[],
+  executedSql: string,
+  target: LinkTarget,
+  cutAt?: number
+): CheckedFrame {
   const notices: Notice[] = [];
   if (cutAt !== undefined) {
     notices.push({
@@ -62,7 +67,10 @@ export function logFrame(events: readonly EventRow[], executedSql: string, targe
       ),
       stringField('body', events.map(bodyOf)),
       stringField('severity', events.map(severityOf)),
-      stringField('id', events.map((e) => e.seq)),
+      stringField(
+        'id',
+        events.map((e) => e.seq)
+      ),
       jsonField('labels', events.map(labelsOf), { nullable: false }),
       stringField('trace', events.map(traceKeyOf), {
         nullable: true,

@@ -5,8 +5,22 @@ import { QueryError } from '../../errors';
 import type { LogsPlan } from '../plan';
 import { escapeLike, logsSql, searchTerms } from './logsSql';
 
-const window = { fromMs: Date.UTC(2026, 10, 20), toMs: Date.UTC(2026, 10, 21), bucketSeconds: 60, timezone: 'UTC', maxDataPoints: 1000 };
-const plan = (extra: Partial<LogsPlan> = {}): LogsPlan => ({ kind: 'logs', refId: 'A', filters: [], limit: 100, live: false, window, ...extra });
+const window = {
+  fromMs: Date.UTC(2026, 10, 20),
+  toMs: Date.UTC(2026, 10, 21),
+  bucketSeconds: 60,
+  timezone: 'UTC',
+  maxDataPoints: 1000,
+};
+const plan = (extra: Partial<LogsPlan> = {}): LogsPlan => ({
+  kind: 'logs',
+  refId: 'A',
+  filters: [],
+  limit: 100,
+  live: false,
+  window,
+  ...extra,
+});
 
 describe('logsSql', () => {
   it('escapes LIKE wildcards and the escape character', () => {
@@ -33,8 +47,18 @@ describe('logsSql', () => {
       plan({ search: "100% it's", filters: [{ key: 'mode', operator: '=', value: "genius'; --" }] })
     );
     assert.match(statement.text, /ORDER BY e\.occurred_at DESC, e\.seq DESC\nLIMIT \$6::int8$/);
-    assert.match(statement.text, /e\.occurred_at >= \$1::timestamptz AND e\.occurred_at < \$2::timestamptz AND e\.mode = \$3::text AND concat_ws\(.*\) ILIKE \$4::text AND concat_ws\(.*\) ILIKE \$5::text/);
-    assert.deepEqual(statement.values, ['2026-11-20T00:00:00.000Z', '2026-11-21T00:00:00.000Z', "genius'; --", '%100\\%%', "%it's%", 101]);
+    assert.match(
+      statement.text,
+      /e\.occurred_at >= \$1::timestamptz AND e\.occurred_at < \$2::timestamptz AND e\.mode = \$3::text AND concat_ws\(.*\) ILIKE \$4::text AND concat_ws\(.*\) ILIKE \$5::text/
+    );
+    assert.deepEqual(statement.values, [
+      '2026-11-20T00:00:00.000Z',
+      '2026-11-21T00:00:00.000Z',
+      "genius'; --",
+      '%100\\%%',
+      "%it's%",
+      101,
+    ]);
     assert.doesNotMatch(statement.text, /genius|100%|it's/);
   });
 });

@@ -37,7 +37,9 @@ export function searchTerms(search: string | undefined): string[] {
     }
   }
   if (terms.length > MAX_SEARCH_TERMS) {
-    throw QueryError.badQuery(`[query] the search has ${terms.length} terms; at most ${MAX_SEARCH_TERMS} are allowed — shorten it`);
+    throw QueryError.badQuery(
+      `[query] the search has ${terms.length} terms; at most ${MAX_SEARCH_TERMS} are allowed — shorten it`
+    );
   }
   return terms;
 }

@@ -108,7 +108,13 @@ describe('buildSpans', () => {
     const spans = buildSpans(
       [
         event('agent.loop', 20, { traceId: 't', spanId: 'loop', durationMs: 10_000 }),
-        event('tool.call', 12.1, { traceId: 't', spanId: 'c', parentSpanId: 'loop', durationMs: 100, status: 'denied' }),
+        event('tool.call', 12.1, {
+          traceId: 't',
+          spanId: 'c',
+          parentSpanId: 'loop',
+          durationMs: 100,
+          status: 'denied',
+        }),
         event('escalation', 13, { traceId: 't', parentSpanId: 'loop', name: 'needs approval' }),
         event('error', 13.5, { traceId: 't', spanId: 'c', name: 'PermissionError' }),
       ],
