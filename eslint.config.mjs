@@ -3,7 +3,13 @@ import baseConfig from './.config/eslint.config.mjs';
 
 // One lint setup for both halves: the scaffold's config (frontend) plus a block for the Node backend, the ledger
 // tools, the shared contract, tests and scripts, type-aware against tsconfig.backend.json.
-const NODE_FILES = ['src/backend/**/*.ts', 'src/ledger/**/*.ts', 'src/contract/**/*.ts', 'tests/**/*.ts', 'scripts/**/*.ts'];
+const NODE_FILES = [
+  'src/backend/**/*.ts',
+  'src/ledger/**/*.ts',
+  'src/contract/**/*.ts',
+  'tests/**/*.ts',
+  'scripts/**/*.ts',
+];
 
 export default defineConfig([
   {

@@ -9,5 +9,11 @@ module.exports = {
   // d3-color ships an .mjs-only main; the scaffold's transform only matches .(t|j)sx?.
   transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
   // Backend, ledger and contract code is tested with node:test (scripts/test.mjs), not Jest.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/src/backend/', '<rootDir>/src/ledger/', '<rootDir>/src/contract/', '<rootDir>/tests/'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/src/backend/',
+    '<rootDir>/src/ledger/',
+    '<rootDir>/src/contract/',
+    '<rootDir>/tests/',
+  ],
 };

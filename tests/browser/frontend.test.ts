@@ -1,7 +1,7 @@
 /**
  * The frontend in Chromium against the real backend: the main flows clicked through, then every editor and page
  * in both themes. One browser, one plugin process and one seeded ledger serve the whole file (see
- * support/browserSuite.ts and host/testHost.ts); screenshots land in docs/screenshots/.
+ * support/browserSuite.ts and host/testHost.ts); screenshots land in docs/screenshots/ with UPDATE_SCREENSHOTS=1.
  *
  * Flows that read "now" figures run first: the fixture's recent events stay inside the 15-minute windows for
  * several minutes after seeding, not forever.

@@ -4,6 +4,7 @@
  * can assert that a screen rendered cleanly.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
@@ -11,7 +12,14 @@ import { REPO_ROOT } from '../../support/pluginProcess';
 import type { PageGlobals } from './pageGlobals';
 
 /** Where the screenshots go (kept in the repository as documentation). */
-export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
+/**
+ * Where screenshots go: docs/screenshots/ (the README's) with UPDATE_SCREENSHOTS=1, else a scratch directory, so a
+ * test run does not leave the checkout dirty with re-rendered images.
+ */
+export const SCREENSHOT_DIR =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.join(REPO_ROOT, 'docs', 'screenshots')
+    : path.join(tmpdir(), 'ledger-browser-screenshots');
 
 /** The two Grafana themes every screen is rendered in. */
 export const THEMES = ['light', 'dark'] as const;
@@ -115,7 +123,7 @@ export function withTheme(pathname: string, theme: Theme): string {
   return `${pathname}${pathname.includes('?') ? '&' : '?'}theme=${theme}`;
 }
 
-/** Saves docs/screenshots/<name>.png: the element if given, else the full page. */
+/** Saves <SCREENSHOT_DIR>/<name>.png: the element if given, else the full page. */
 export async function screenshot(page: Page, name: string, element?: Locator): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
