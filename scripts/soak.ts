@@ -53,6 +53,7 @@ async function loadPhase(server: LedgerServer, plugin: PluginUnderTest): Promise
   await plugin.unary('diagnostics', 'CheckHealth', { pluginContext });
   const resting = await snapshot(plugin);
   const waves: CallOutcome[] = [];
+  const rssAfterWaves: number[] = [];
   note(`\n### Load (${WAVES} waves of ${CALLS} calls, 200 in flight, pool of ${POOL}, 50 live streams)\n`);
   note('| wave | calls/s | p50 ms | p95 ms | p99 ms | max ms | errors | peak RSS MiB | RSS after MiB | fds after |');
   note('|---|---|---|---|---|---|---|---|---|---|');
@@ -91,7 +92,14 @@ async function loadPhase(server: LedgerServer, plugin: PluginUnderTest): Promise
         `${failed.length} | ${result.peakRssMb.toFixed(0)} | ${after.rssMb.toFixed(0)} | ${after.fds} |`
     );
     waves.push(...result.outcomes);
+    rssAfterWaves.push(after.rssMb);
   }
+  // V8 keeps the heap it grew to, so RSS does not return to its resting size; it must level off, not climb per wave.
+  const climb = rssAfterWaves.at(-1)! - rssAfterWaves[0]!;
+  note(
+    `\nRSS after the first wave ${rssAfterWaves[0]!.toFixed(0)} MiB, after the last ${rssAfterWaves.at(-1)!.toFixed(0)} MiB.`
+  );
+  assert.ok(climb < 64, `RSS climbed by ${climb.toFixed(0)} MiB from the first wave to the last`);
   // Per kind, over every wave: what queues behind what when 200 calls share 10 connections.
   note('\n| query kind | calls | p50 ms | p95 ms | max ms |');
   note('|---|---|---|---|---|');

@@ -11,6 +11,7 @@ import { queryData } from './queryData';
 import { callResource } from './resources';
 import type { StreamHub } from './streams/streamHub';
 import { publishStream, runStream, subscribeStream } from './streams/streamHandlers';
+import { archiveLongSpecsIn } from './streams/liveSpec';
 import { StreamPositions } from './streams/streamPositions';
 import type { PluginHandlers } from './types';
 
@@ -24,6 +25,7 @@ export interface PluginDeps {
 export function createPlugin({ log, env }: PluginDeps): PluginHandlers {
   const instances = new InstanceManager(log);
   const positions = StreamPositions.open(env, log);
+  archiveLongSpecsIn(positions);
   const metrics = new PluginMetrics();
   const ledgerMetrics = new LedgerMetrics();
   const hubs = () => instances.all().flatMap((instance) => instance.peek<StreamHub>('streams') ?? []);

@@ -84,6 +84,13 @@ export function parseSettings(instance: DataSourceInstance): LedgerSettings {
   if (user === '') {
     problems.push('user: is required');
   }
+  // PostgreSQL's startup and password messages are NUL-terminated strings: a NUL inside one is refused by the server
+  // as a malformed packet, which would read as our bug ([plugin] 500) instead of a settings problem (soak fuzz seed
+  // 1001, tests/regressions/0017-nul-in-settings-reported-as-plugin-failure.test.ts).
+  const withNul = Object.entries({ database, user, password: instance.secureJsonData.password ?? '' })
+    .filter(([, value]) => value.includes('\u0000'))
+    .map(([field]) => `${field}: must not contain a NUL character`);
+  problems.push(...withNul);
   if (problems.length > 0 || !jsonData || 'error' in address) {
     throw new SettingsError(
       `[config] invalid datasource settings: ${problems.join('; ')} — fix them in the datasource settings`

@@ -4,8 +4,9 @@
  * The path identifies the query: `live/j<base64url(spec as a JSON array)>` (or `live/z…` deflated, when that is
  * shorter) whenever it fits comfortably in a channel name (centrifuge limits client channels to 255 characters;
  * Grafana prefixes the org and datasource), so the stream survives a plugin restart. Longer queries get
- * `live/h<hash>` and are remembered in memory by the QueryData call that created them — for that datasource only
- * (org and uid), so a remembered query is never served to another datasource.
+ * `live/h<hash>` and are remembered by the QueryData call that created them — for that datasource only (org and
+ * uid), so a remembered query is never served to another datasource — in memory and in the plugin's private state
+ * directory (streamPositions.ts), so they too survive a restart.
  *
  * A logs spec also carries `afterSeq`, the newest ledger seq the QueryData answer could contain: the tail continues
  * from exactly there, so an event appended between the answer and the subscription is neither lost nor repeated.
@@ -33,7 +34,25 @@ export const MAX_PATH_LENGTH = 180;
 const PREFIX = 'live/';
 /** Remembered long specs, by scope and path; the oldest are forgotten first beyond this many. */
 const MAX_REMEMBERED = 10_000;
-const registry = new Map<string, LiveSpec>();
+/** Long specs by `<scope>\n<path>`, with when each was last written to the archive. */
+const registry = new Map<string, { spec: LiveSpec; archivedAt: number }>();
+
+/** Where long specs are also kept (the plugin's private state directory), so their paths survive a restart. */
+export interface SpecArchive {
+  saveRecord(key: string, value: unknown): void;
+  loadRecord(key: string): unknown;
+}
+let archive: SpecArchive | undefined;
+/** Rewriting an archived spec this often keeps it from expiring while dashboards still use it. */
+const REARCHIVE_MS = 3_600_000;
+
+/**
+ * Keeps long specs in `store` as well as in memory: after the plugin is killed and relaunched, Grafana calls
+ * RunStream again on the `live/h…` channel its panels hold, and only the archive still knows what it names.
+ */
+export function archiveLongSpecsIn(store: SpecArchive | undefined): void {
+  archive = store;
+}
 
 /** The live spec of a query being answered by QueryData (`afterSeq` for logs tails). */
 export function liveSpecOf(
@@ -123,12 +142,36 @@ export function pathOf(spec: LiveSpec, scope: string): string {
   }
   const hashed = `${PREFIX}h${createHash('sha256').update(json).digest('hex').slice(0, 32)}`;
   const key = `${scope}\n${hashed}`;
+  const now = Date.now();
+  let archivedAt = registry.get(key)?.archivedAt ?? 0;
+  if (archive && now - archivedAt > REARCHIVE_MS) {
+    archive.saveRecord(`live-spec\n${key}`, json);
+    archivedAt = now;
+  }
   registry.delete(key); // re-inserted as the newest
-  registry.set(key, spec);
+  registry.set(key, { spec, archivedAt });
   if (registry.size > MAX_REMEMBERED) {
     registry.delete(registry.keys().next().value!);
   }
   return hashed;
+}
+
+function rememberedSpec(key: string): LiveSpec | undefined {
+  const known = registry.get(key)?.spec;
+  if (known || !archive) {
+    return known;
+  }
+  const json = archive.loadRecord(`live-spec\n${key}`);
+  let spec: LiveSpec | undefined;
+  try {
+    spec = typeof json === 'string' ? decode(json) : undefined;
+  } catch {
+    spec = undefined; // a damaged record names nothing
+  }
+  if (spec) {
+    registry.set(key, { spec, archivedAt: Date.now() });
+  }
+  return spec;
 }
 
 /** The spec a path names for `scope`, or undefined when the path is unknown or malformed. */
@@ -138,7 +181,7 @@ export function specOf(path: string, scope: string): LiveSpec | undefined {
   }
   const token = path.slice(PREFIX.length);
   if (token.startsWith('h')) {
-    return registry.get(`${scope}\n${path}`);
+    return rememberedSpec(`${scope}\n${path}`);
   }
   const kind = token[0];
   const body = token.slice(1);

@@ -10,6 +10,8 @@
  *   or others may write to it, since its files decide what a stream skips. `LEDGER_STATE_DIR` overrides the default
  *   `<tmpdir>/gpx_ledger-state-<uid>`.
  * - Positions older than a day are forgotten: nothing resumes a stream that long after.
+ * - The same store keeps the queries behind long live paths (`live/h…`, liveSpec.ts), which a relaunched plugin
+ *   must also still know.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -92,16 +94,40 @@ export class StreamPositions {
 
   /** Saves a stream's position (atomically). Failures are logged, never thrown: streaming goes on. */
   save(key: string, position: StreamPosition): void {
+    this.write(key, { key, at: Date.now(), ...position });
+  }
+
+  /** Saves any JSON value under `key` (same directory, same expiry), e.g. a long live path's query. */
+  saveRecord(key: string, value: unknown): void {
+    this.write(key, { key, at: Date.now(), value });
+  }
+
+  /** The value saved under `key` with saveRecord, if any (and not expired or damaged). */
+  loadRecord(key: string): unknown {
+    const file = this.file(key);
+    if (!file) {
+      return undefined;
+    }
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; at?: unknown; value?: unknown };
+      const fresh = typeof saved.at === 'number' && Date.now() - saved.at < TTL_MS;
+      return fresh && saved.key === key ? saved.value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private write(key: string, record: object): void {
     const file = this.file(key);
     if (!file) {
       return;
     }
     try {
       const temp = `${file}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify({ key, at: Date.now(), ...position }), { mode: 0o600 });
+      writeFileSync(temp, JSON.stringify(record), { mode: 0o600 });
       renameSync(temp, file);
     } catch (error) {
-      this.log.warn('could not save a live stream position', { error });
+      this.log.warn('could not save live stream state', { error });
     }
   }
 

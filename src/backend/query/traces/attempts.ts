@@ -47,6 +47,27 @@ function draftAt(drafts: Draft[], ms: number, matches: (d: Draft) => boolean = (
   return found;
 }
 
+/**
+ * A worker may log its claim and finish without a trace id while the agent work inside carries one. Such an attempt
+ * takes the trace of the first traced event within it that no other attempt owns; otherwise its process-job root
+ * would stand in a trace of its own (the job id) and the work would form a second, parentless root.
+ */
+function adoptInnerTraces(drafts: Draft[], events: readonly EventRow[]): void {
+  const owned = new Set(drafts.map((d) => d.traceId).filter((id): id is string => id !== null));
+  drafts.forEach((draft, i) => {
+    if (draft.traceId !== null) {
+      return;
+    }
+    const from = draft.startMs ?? Number.NEGATIVE_INFINITY;
+    const to = drafts[i + 1]?.startMs ?? Number.POSITIVE_INFINITY;
+    const inner = events.find((e) => e.traceId && !owned.has(e.traceId) && timeOf(e) >= from && timeOf(e) < to);
+    if (inner?.traceId) {
+      draft.traceId = inner.traceId;
+      owned.add(inner.traceId);
+    }
+  });
+}
+
 /** Builds the attempts of one job from its events (sorted by time). Always returns at least one attempt. */
 export function buildAttempts(jobId: string, events: readonly EventRow[]): Attempt[] {
   const drafts: Draft[] = events
@@ -82,6 +103,7 @@ export function buildAttempts(jobId: string, events: readonly EventRow[]): Attem
     drafts.push({ traceId: first?.traceId ?? null, spanId: null, startMs: events[0] ? timeOf(events[0]) : 0 });
   }
   drafts.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
+  adoptInnerTraces(drafts, events);
 
   return drafts.map((draft, i) => {
     const end = draft.finish ?? draft.requeue;

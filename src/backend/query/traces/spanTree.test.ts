@@ -52,6 +52,20 @@ describe('attempts', () => {
 });
 
 describe('buildSpans', () => {
+  it('hangs traced work under a root whose claim and finish carry no trace id (one root, one trace)', () => {
+    const spans = buildSpans([
+      event('job.claimed', 0, { jobId: 'j', workerId: 'w' }),
+      event('agent.loop', 19, { jobId: 'j', traceId: 't', spanId: 'loop', durationMs: 9_000 }),
+      event('llm.call', 12, { jobId: 'j', traceId: 't', spanId: 'call', parentSpanId: 'loop', durationMs: 1_000 }),
+      event('job.completed', 20, { jobId: 'j', durationMs: 20_000 }),
+    ]);
+    assert.deepEqual(shape(spans), [
+      't/j:attempt-1< process-job 0+20000 1',
+      't/loop<j:attempt-1 agent-loop 10000+9000 0',
+      't/call<loop llm-call 11000+1000 0',
+    ]);
+  });
+
   it('ends a span at its occurred_at and nests calls without parent ids in the loop that contains them', () => {
     const spans = buildSpans([
       event('job.claimed', 0, { jobId: 'j', traceId: 't', spanId: 'root', workerId: 'w' }),
