@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { QueryError } from '../../errors';
+import { SQL_MACRO_DOCS } from '../../../contract/sqlMacros';
 import { expandMacros } from './expandMacros';
+import { MACROS, VARIABLES } from './macroCatalog';
 
 const ctx = {
   fromMs: Date.UTC(2026, 10, 20, 9, 0, 0),
@@ -182,4 +184,11 @@ describe('expandMacros', () => {
       );
     });
   }
+});
+
+describe('the macro documentation the SQL editor shows', () => {
+  it('names exactly the macros and variables the backend expands', () => {
+    const expanded = [...MACROS, ...VARIABLES].map((entry) => `$${entry.name}`).sort();
+    assert.deepEqual(SQL_MACRO_DOCS.map((doc) => doc.name).sort(), expanded);
+  });
 });
