@@ -80,8 +80,8 @@ function toSeq(value: unknown): number {
 }
 
 /**
- * Appends events with parameterized INSERTs of `batchSize` rows (one array parameter per column). Every event is validated first: a
- * LedgerEventError means nothing was written. When the events span several statements and the client is not in a
+ * Appends events with parameterized INSERTs of `batchSize` rows (one array parameter per column). Every event is
+ * validated first: a LedgerEventError means nothing was written. When the events span several statements and the client is not in a
  * transaction, they are wrapped in one, so the call is all-or-nothing; inside the caller's transaction, the caller
  * decides.
  */
