@@ -169,7 +169,8 @@ function rememberedSpec(key: string): LiveSpec | undefined {
     spec = undefined; // a damaged record names nothing
   }
   if (spec) {
-    registry.set(key, { spec, archivedAt: Date.now() });
+    // archivedAt 0: the record may be close to expiry, so the next QueryData for this path writes it again
+    registry.set(key, { spec, archivedAt: 0 });
   }
   return spec;
 }
