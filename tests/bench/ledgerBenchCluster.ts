@@ -14,7 +14,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
-import { findPostgresBin, freePort, TEST_SUPERUSER_PASSWORD } from '../support/postgres';
+import {
+  findPostgresBin,
+  freePort,
+  initCluster,
+  isRoot,
+  spawnAsPostgres,
+  TEST_SUPERUSER_PASSWORD,
+} from '../support/postgres';
 
 /** Where the bench cluster lives between runs. */
 export const BENCH_CACHE_DIR = path.resolve(__dirname, '../../node_modules/.cache/ledger-bench');
@@ -46,14 +53,6 @@ export interface BenchCluster {
   stop(): void;
 }
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
-function asPostgres(bin: string, args: string[]): { status: number | null; output: string } {
-  const [cmd, cmdArgs] = isRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
-  const result = spawnSync(cmd, cmdArgs, { encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
 async function serverVersion(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -80,31 +79,15 @@ export async function startBenchCluster(log: (line: string) => void = console.lo
   }
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`bench: initialising a PostgreSQL cluster in ${path.relative(process.cwd(), dataDir)}`);
-    const pwfile = path.join(BENCH_CACHE_DIR, 'pwfile');
-    writeFileSync(pwfile, `${TEST_SUPERUSER_PASSWORD}\n`, { mode: 0o644 });
-    const init = asPostgres(path.join(bin, 'initdb'), [
-      '-D',
-      dataDir,
-      '--auth-host=scram-sha-256',
-      '--auth-local=trust',
-      `--pwfile=${pwfile}`,
-      '-U',
-      'postgres',
-      '--no-sync',
-      '-E',
-      'UTF8',
-    ]);
-    if (init.status !== 0) {
-      throw new Error(`initdb failed: ${init.output}`);
-    }
+    initCluster(bin, BENCH_CACHE_DIR, dataDir);
   }
-  const running = asPostgres(path.join(bin, 'pg_ctl'), ['-D', dataDir, 'status']).status === 0;
+  const running = spawnAsPostgres(path.join(bin, 'pg_ctl'), ['-D', dataDir, 'status']).status === 0;
   let port = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;
   let startedHere = false;
   if (!running) {
     port = await freePort();
     const options = [`-p ${port}`, `-k ${BENCH_CACHE_DIR}`, ...SERVER_SETTINGS.map((s) => `-c ${s}`)].join(' ');
-    const start = asPostgres(path.join(bin, 'pg_ctl'), [
+    const start = spawnAsPostgres(path.join(bin, 'pg_ctl'), [
       '-D',
       dataDir,
       '-l',
@@ -127,7 +110,7 @@ export async function startBenchCluster(log: (line: string) => void = console.lo
   const stop = () => {
     if (startedHere && !stopped) {
       stopped = true;
-      asPostgres(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+      spawnAsPostgres(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
     }
   };
   process.once('exit', stop);

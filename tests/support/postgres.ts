@@ -62,27 +62,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-function runAsPostgres(bin: string, args: string[]): void {
-  // PostgreSQL refuses to run as root; on our build machines tests run as root, so drop to the postgres user.
+/**
+ * Runs a PostgreSQL program as the postgres user: PostgreSQL refuses to run as root, and on our build machines tests
+ * run as root. Returns the exit status and everything it printed.
+ */
+export function spawnAsPostgres(bin: string, args: string[]): { status: number | null; output: string } {
   const [cmd, cmdArgs] = isRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
   const result = spawnSync(cmd, cmdArgs, { encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+function runAsPostgres(bin: string, args: string[]): void {
+  const result = spawnAsPostgres(bin, args);
   if (result.status !== 0) {
-    throw new Error(`${path.basename(bin)} ${args[0] ?? ''} failed: ${result.stderr || result.stdout}`);
+    throw new Error(`${path.basename(bin)} ${args[0] ?? ''} failed: ${result.output}`);
   }
 }
 
-/** Starts a throwaway PostgreSQL cluster with trust auth on 127.0.0.1 and a free port. */
-export async function startCluster(options: { port?: number } = {}): Promise<TestCluster> {
-  const bin = findPostgresBin();
-  const base = mkdtempSync(path.join(tmpdir(), 'ledger-pg-'));
-  chmodSync(base, 0o755); // the postgres user must be able to traverse it
-  const dataDir = path.join(base, 'data');
-  if (isRoot) {
-    execFileSync('chown', ['postgres:postgres', base]);
-  }
-  // Password auth over TCP (scram), trust on the private unix socket: "wrong password" must really fail in tests.
+/**
+ * Creates a cluster in `dataDir` (its parent `base` must be writable by the postgres user): password auth over TCP
+ * (scram, superuser password TEST_SUPERUSER_PASSWORD), trust on the private unix socket, so "wrong password" really
+ * fails in tests.
+ */
+export function initCluster(bin: string, base: string, dataDir: string): void {
   const pwfile = path.join(base, 'pwfile');
   writeFileSync(pwfile, `${TEST_SUPERUSER_PASSWORD}\n`, { mode: 0o644 });
   runAsPostgres(path.join(bin, 'initdb'), [
@@ -97,6 +101,18 @@ export async function startCluster(options: { port?: number } = {}): Promise<Tes
     '-E',
     'UTF8',
   ]);
+}
+
+/** Starts a throwaway PostgreSQL cluster with trust auth on 127.0.0.1 and a free port. */
+export async function startCluster(options: { port?: number } = {}): Promise<TestCluster> {
+  const bin = findPostgresBin();
+  const base = mkdtempSync(path.join(tmpdir(), 'ledger-pg-'));
+  chmodSync(base, 0o755); // the postgres user must be able to traverse it
+  const dataDir = path.join(base, 'data');
+  if (isRoot) {
+    execFileSync('chown', ['postgres:postgres', base]);
+  }
+  initCluster(bin, base, dataDir);
   const port = options.port ?? (await freePort());
   const serverOptions = [
     `-p ${port}`,
