@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadRules, renderTemplate, type LoadedRule } from './support/alertRules';
 import { evaluateRule, parseGrafanaDuration, ruleState, type DataRunner, type Labels } from './support/expressions';
 import { startLatencyProxy } from './support/latencyProxy';
-import { composeEnvironment, interpolateDeep, readYaml } from './support/provisioningFiles';
+import { provisionedJsonData } from './support/provisioningFiles';
 import {
   ANCHOR as E,
   HOUR,
@@ -81,14 +81,6 @@ const EXPECTED: Record<string, Expectation> = {
 const RULES = loadRules();
 const ledgers = new Map<string, ScenarioLedger>();
 
-/** The provisioned datasource's jsonData as Grafana would pass it in the compose stack (budgets, limits). */
-function provisionedJsonData(): Record<string, unknown> {
-  const file = readYaml('provisioning/datasources/ledger.yaml');
-  const datasource = (file.datasources as Array<Record<string, any>>).find((d) => d.uid === 'ledger')!;
-  const jsonData = interpolateDeep(datasource.jsonData as Record<string, unknown>, composeEnvironment('grafana'));
-  const { database: _database, sslmode: _sslmode, ...rest } = jsonData;
-  return rest;
-}
 const JSON_DATA = provisionedJsonData();
 
 function runner(ledger: ScenarioLedger, rule: LoadedRule, url?: string): DataRunner {

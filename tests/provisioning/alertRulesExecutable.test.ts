@@ -17,22 +17,14 @@ import { datasourceContext, dataQuery } from '../support/grafanaRequests';
 import { launchPlugin, REPO_ROOT, type PluginUnderTest } from '../support/pluginProcess';
 import { loadRules } from './support/alertRules';
 import { evaluateRule, ruleState, type DataRunner } from './support/expressions';
-import { composeEnvironment, interpolateDeep, readYaml, type Json } from './support/provisioningFiles';
+import { provisionedJsonData } from './support/provisioningFiles';
 import { ANCHOR as E, MINUTE, createScenarioLedger, type ScenarioLedger } from './support/scenarioLedger';
 
 const arch = process.arch === 'x64' ? 'amd64' : process.arch;
 const EXECUTABLE = path.join(REPO_ROOT, 'dist', 'datasource', `gpx_ledger_linux_${arch}`);
 const RULES = loadRules();
 
-const jsonData = (() => {
-  const datasource = (readYaml('provisioning/datasources/ledger.yaml').datasources as Json[])[0]!;
-  const {
-    database: _d,
-    sslmode: _s,
-    ...rest
-  } = interpolateDeep(datasource.jsonData as Json, composeEnvironment('grafana'));
-  return rest;
-})();
+const jsonData = provisionedJsonData();
 
 /** An Arrow IPC frame as the frame model the expression evaluator reads (meta, field types, labels, values). */
 function decodeFrame(bytes: Uint8Array): CheckedFrame {

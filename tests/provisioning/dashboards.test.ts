@@ -28,13 +28,11 @@ import {
 } from './support/dashboardChecks';
 import {
   allPanels,
-  composeEnvironment,
   dashboards,
   DATASOURCE_TYPE,
-  interpolateDeep,
   pluginJson,
+  provisionedJsonData,
   queryPanels,
-  readYaml,
   type Json,
 } from './support/provisioningFiles';
 import { ANCHOR as E, HOUR, createScenarioLedger, type ScenarioLedger } from './support/scenarioLedger';
@@ -178,16 +176,7 @@ describe('dashboard JSON', () => {
 
 let ledger: ScenarioLedger;
 let jobId = '';
-const jsonData = (() => {
-  const file = readYaml('provisioning/datasources/ledger.yaml');
-  const datasource = (file.datasources as Json[]).find((d) => d.uid === 'ledger')!;
-  const {
-    database: _d,
-    sslmode: _s,
-    ...rest
-  } = interpolateDeep(datasource.jsonData as Json, composeEnvironment('grafana'));
-  return rest;
-})();
+const jsonData = provisionedJsonData();
 
 /** Grafana's interval for a panel: range ÷ max data points, rounded, never below the panel's min interval. */
 function panelInterval(panel: Json): number {

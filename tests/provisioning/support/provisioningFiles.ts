@@ -139,3 +139,15 @@ export function composeEnvironment(service: string): Record<string, string> {
       .replace(/\$\$/g, '$');
   return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, resolve(String(value))]));
 }
+
+/**
+ * The provisioned datasource's jsonData as Grafana passes it in the compose stack (budgets, limits), without the
+ * connection fields (database, sslmode) that each test ledger supplies itself.
+ */
+export function provisionedJsonData(): Record<string, unknown> {
+  const file = readYaml('provisioning/datasources/ledger.yaml');
+  const datasource = (file.datasources as Json[]).find((d) => d.uid === 'ledger')!;
+  const jsonData = interpolateDeep(datasource.jsonData as Record<string, unknown>, composeEnvironment('grafana'));
+  const { database: _database, sslmode: _sslmode, ...rest } = jsonData;
+  return rest;
+}
