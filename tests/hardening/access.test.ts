@@ -15,10 +15,9 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { dataQuery } from '../support/grafanaRequests';
 import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
 import { startLedgerServer, type LedgerServer } from './support/ledgerServer';
-import { channelPathOf, LiveStream } from './support/liveStream';
+import { livePathOf, LiveStream } from './support/liveStream';
 import { waitUntil } from './support/observe';
 
 let server: LedgerServer;
@@ -87,11 +86,8 @@ describe('plugin context checks', () => {
   let metricsPath: string;
 
   before(async () => {
-    const answer = await plugin.unary('data', 'QueryData', {
-      pluginContext: server.context({ uid: 'access' }),
-      queries: [dataQuery('M', { queryType: 'metrics', metric: 'job.completed', live: true }, range)],
-    });
-    metricsPath = await channelPathOf(answer.responses.M.frames[0], 'access');
+    const metrics = { queryType: 'metrics', metric: 'job.completed' };
+    metricsPath = await livePathOf(plugin, server.context({ uid: 'access' }), 'access', metrics, range);
   });
 
   it('serves streams only to calls with this plugin’s datasource context', async () => {
@@ -140,14 +136,8 @@ describe('plugin context checks', () => {
 
   it('keeps live stream positions in a private directory, and ignores one that is not', async () => {
     const owner = server.context({ uid: 'access' });
-    const answer = await plugin.unary('data', 'QueryData', {
-      pluginContext: owner,
-      queries: [dataQuery('L', { queryType: 'logs', live: true }, range)],
-    });
-    const stream = new LiveStream(plugin, {
-      pluginContext: owner,
-      path: await channelPathOf(answer.responses.L.frames[0], 'access'),
-    });
+    const channel = await livePathOf(plugin, owner, 'access', { queryType: 'logs' }, range);
+    const stream = new LiveStream(plugin, { pluginContext: owner, path: channel });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await server.append([{ kind: 'error', occurredAt: new Date(), name: 'AccessProbe' }]);
     const stateDir = path.join(stateRoot, 'state');

@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 
-import { dataQuery } from '../support/grafanaRequests';
 import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
 import { runFuzz } from './support/fuzzRunner';
 import { READER_PASSWORD, startLedgerServer, type LedgerServer } from './support/ledgerServer';
-import { channelPathOf } from './support/liveStream';
+import { livePathOf } from './support/liveStream';
 import { snapshot, waitUntil } from './support/observe';
 
 const FUZZ_SEED = 20_261_129;
@@ -40,14 +39,7 @@ after(() => {
 
 it(`survives ${FUZZ_CASES} hostile requests (seed ${FUZZ_SEED}) and leaves the ledger unchanged`, async () => {
   const context = server.context({ uid: 'fuzz', jsonData: { statementTimeoutMs: 3_000, connectTimeoutMs: 2_000 } });
-  const now = Date.now();
-  const live = await plugin.unary('data', 'QueryData', {
-    pluginContext: context,
-    queries: [
-      dataQuery('M', { queryType: 'metrics', metric: 'job.completed', live: true }, { from: now - 600_000, to: now }),
-    ],
-  });
-  const livePath = await channelPathOf(live.responses.M.frames[0], 'fuzz');
+  const livePath = await livePathOf(plugin, context, 'fuzz', { queryType: 'metrics', metric: 'job.completed' });
   const before = await server.checksum();
 
   const report = await runFuzz(

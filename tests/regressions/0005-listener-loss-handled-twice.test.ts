@@ -10,9 +10,9 @@ import pg from 'pg';
 
 import { createLedgerTestDatabase, type LedgerTestDatabase } from '../../src/ledger/ledgerTestDatabase';
 import { appendEvents } from '../../src/ledger/writer';
-import { channelPathOf, LiveStream } from '../hardening/support/liveStream';
+import { livePathOf, LiveStream } from '../hardening/support/liveStream';
 import { waitUntil } from '../hardening/support/observe';
-import { datasourceContext, dataQuery } from '../support/grafanaRequests';
+import { datasourceContext } from '../support/grafanaRequests';
 import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
 
 let ledger: LedgerTestDatabase;
@@ -32,17 +32,8 @@ after(async () => {
 
 it('warns once and reconnects at the first backoff step after the listener is killed', async () => {
   const pluginContext = datasourceContext({ url: ledger.url, uid: 'reg0005' });
-  const now = Date.now();
-  const answer = await plugin.unary('data', 'QueryData', {
-    pluginContext,
-    queries: [
-      dataQuery('A', { queryType: 'metrics', metric: 'error.total', live: true }, { from: now - 600_000, to: now }),
-    ],
-  });
-  const stream = new LiveStream(plugin, {
-    pluginContext,
-    path: await channelPathOf(answer.responses.A.frames[0], 'reg0005'),
-  });
+  const path = await livePathOf(plugin, pluginContext, 'reg0005', { queryType: 'metrics', metric: 'error.total' });
+  const stream = new LiveStream(plugin, { pluginContext, path });
   await waitUntil(() => stream.packets.length > 0, 10_000, 'the first packet');
 
   await writer.query(

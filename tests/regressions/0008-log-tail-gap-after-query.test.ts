@@ -12,9 +12,9 @@ import pg from 'pg';
 
 import { createLedgerTestDatabase, type LedgerTestDatabase } from '../../src/ledger/ledgerTestDatabase';
 import { appendEvents } from '../../src/ledger/writer';
-import { channelPathOf, LiveStream } from '../hardening/support/liveStream';
+import { livePathOf, LiveStream } from '../hardening/support/liveStream';
 import { waitUntil } from '../hardening/support/observe';
-import { datasourceContext, dataQuery } from '../support/grafanaRequests';
+import { datasourceContext } from '../support/grafanaRequests';
 import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
 
 let ledger: LedgerTestDatabase;
@@ -37,11 +37,8 @@ it('tails from the position the QueryData answer covered', async () => {
   await appendEvents(writer, [error('InAnswer')]);
   const pluginContext = datasourceContext({ url: ledger.url, uid: 'reg0008' });
   const now = Date.now();
-  const answer = await plugin.unary('data', 'QueryData', {
-    pluginContext,
-    queries: [dataQuery('L', { queryType: 'logs', live: true }, { from: now - 600_000, to: now + 60_000 })],
-  });
-  const path = await channelPathOf(answer.responses.L.frames[0], 'reg0008');
+  const range = { from: now - 600_000, to: now + 60_000 };
+  const path = await livePathOf(plugin, pluginContext, 'reg0008', { queryType: 'logs' }, range);
 
   await appendEvents(writer, [error('BeforeSubscribe')]); // between the answer and the subscription
   const stream = new LiveStream(plugin, { pluginContext, path });

@@ -14,9 +14,9 @@ import pg from 'pg';
 
 import { createLedgerTestDatabase, type LedgerTestDatabase } from '../../src/ledger/ledgerTestDatabase';
 import { appendEvents } from '../../src/ledger/writer';
-import { channelPathOf, LiveStream } from '../hardening/support/liveStream';
+import { livePathOf, LiveStream } from '../hardening/support/liveStream';
 import { waitUntil } from '../hardening/support/observe';
-import { datasourceContext, dataQuery } from '../support/grafanaRequests';
+import { datasourceContext } from '../support/grafanaRequests';
 import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
 
 let ledger: LedgerTestDatabase;
@@ -43,14 +43,8 @@ after(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-async function livePath(plugin: PluginUnderTest, pluginContext: unknown, uid: string): Promise<string> {
-  const now = Date.now();
-  const answer = await plugin.unary('data', 'QueryData', {
-    pluginContext,
-    queries: [dataQuery('L', { queryType: 'logs', live: true }, { from: now - 600_000, to: now })],
-  });
-  return channelPathOf(answer.responses.L.frames[0], uid);
-}
+const livePath = (plugin: PluginUnderTest, pluginContext: unknown, uid: string) =>
+  livePathOf(plugin, pluginContext, uid, { queryType: 'logs' });
 
 it('resumes after the plugin is killed and relaunched, without gaps or repeats', async () => {
   const pluginContext = datasourceContext({ url: ledger.url, uid: 'reg0009-kill' });

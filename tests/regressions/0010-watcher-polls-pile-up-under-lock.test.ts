@@ -11,9 +11,9 @@ import pg from 'pg';
 
 import { createLedgerTestDatabase, type LedgerTestDatabase } from '../../src/ledger/ledgerTestDatabase';
 import { appendEvents } from '../../src/ledger/writer';
-import { channelPathOf, LiveStream } from '../hardening/support/liveStream';
+import { livePathOf, LiveStream } from '../hardening/support/liveStream';
 import { waitUntil } from '../hardening/support/observe';
-import { datasourceContext, dataQuery } from '../support/grafanaRequests';
+import { datasourceContext } from '../support/grafanaRequests';
 import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
 
 let ledger: LedgerTestDatabase;
@@ -36,17 +36,8 @@ it('polls one at a time while a lock holds the ledger, and streams again once it
     uid,
     jsonData: { streamMode: 'poll', streamPollIntervalMs: 100, statementTimeoutMs: 2_000 },
   });
-  const now = Date.now();
-  const answer = await plugin.unary('data', 'QueryData', {
-    pluginContext,
-    queries: [
-      dataQuery('A', { queryType: 'metrics', metric: 'error.total', live: true }, { from: now - 600_000, to: now }),
-    ],
-  });
-  const stream = new LiveStream(plugin, {
-    pluginContext,
-    path: await channelPathOf(answer.responses.A.frames[0], uid),
-  });
+  const path = await livePathOf(plugin, pluginContext, uid, { queryType: 'metrics', metric: 'error.total' });
+  const stream = new LiveStream(plugin, { pluginContext, path });
   await waitUntil(() => stream.packets.length > 0, 10_000, 'the first packet');
 
   const locker = await ledger.connect();

@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { after, before, it } from 'node:test';
 
 import { createLedgerTestDatabase, type LedgerTestDatabase } from '../../src/ledger/ledgerTestDatabase';
-import { channelPathOf } from '../hardening/support/liveStream';
-import { datasourceContext, dataQuery } from '../support/grafanaRequests';
+import { livePathOf } from '../hardening/support/liveStream';
+import { datasourceContext } from '../support/grafanaRequests';
 import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
 
 let ledger: LedgerTestDatabase;
@@ -30,14 +30,9 @@ after(async () => {
 
 it('serves a remembered live path to the datasource that created it only', async () => {
   const owner = datasourceContext({ url: ledger.url, uid: 'reg0011-a' });
-  const now = Date.now();
   // Too long (and too random to deflate) for a self-describing path.
   const search = Array.from({ length: 6 }, (_, i) => createHash('sha256').update(String(i)).digest('hex')).join(' ');
-  const answer = await plugin.unary('data', 'QueryData', {
-    pluginContext: owner,
-    queries: [dataQuery('L', { queryType: 'logs', live: true, search }, { from: now - 600_000, to: now })],
-  });
-  const path = await channelPathOf(answer.responses.L.frames[0], 'reg0011-a');
+  const path = await livePathOf(plugin, owner, 'reg0011-a', { queryType: 'logs', search });
   assert.match(path, /^live\/h[0-9a-f]{32}$/);
 
   const subscribe = (pluginContext: unknown) => plugin.unary('stream', 'SubscribeStream', { pluginContext, path });

@@ -16,9 +16,9 @@ import pg from 'pg';
 
 import { createLedgerTestDatabase, type LedgerTestDatabase } from '../../src/ledger/ledgerTestDatabase';
 import { appendEvents } from '../../src/ledger/writer';
-import { channelPathOf, LiveStream } from '../hardening/support/liveStream';
+import { livePathOf, LiveStream } from '../hardening/support/liveStream';
 import { waitUntil } from '../hardening/support/observe';
-import { datasourceContext, dataQuery } from '../support/grafanaRequests';
+import { datasourceContext } from '../support/grafanaRequests';
 import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
 
 let ledger: LedgerTestDatabase;
@@ -49,14 +49,7 @@ it('resumes a stream on a long (hashed) live path after the plugin is killed and
   // Too long (and too random to deflate) for a self-describing path; every word is in the error's message.
   const words = Array.from({ length: 6 }, (_, i) => createHash('sha256').update(String(i)).digest('hex'));
   const first = await launch();
-  const now = Date.now();
-  const answer = await first.unary('data', 'QueryData', {
-    pluginContext,
-    queries: [
-      dataQuery('L', { queryType: 'logs', live: true, search: words.join(' ') }, { from: now - 600_000, to: now }),
-    ],
-  });
-  const channel = await channelPathOf(answer.responses.L.frames[0], 'reg0016');
+  const channel = await livePathOf(first, pluginContext, 'reg0016', { queryType: 'logs', search: words.join(' ') });
   assert.match(channel, /^live\/h[0-9a-f]{32}$/);
 
   first.kill(); // SIGKILL: nothing is flushed on the way out

@@ -4,6 +4,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 
+import { dataQuery } from '../../support/grafanaRequests';
 import type { PluginUnderTest } from '../../support/pluginProcess';
 
 /** Frame JSON as the plugin sends it. */
@@ -72,4 +73,23 @@ export async function channelPathOf(frame: Buffer, uid: string): Promise<string>
     throw new Error(`frame has no channel for ${uid}: ${JSON.stringify(meta)}`);
   }
   return meta.channel.slice(`ds/${uid}/`.length);
+}
+
+/**
+ * Runs one live query as a panel does (QueryData over `range`, default the last 10 minutes) and returns the channel
+ * path its answer names, the path Grafana then subscribes to.
+ */
+export async function livePathOf(
+  plugin: PluginUnderTest,
+  pluginContext: unknown,
+  uid: string,
+  model: Record<string, unknown>,
+  range?: { from: number; to: number }
+): Promise<string> {
+  const now = Date.now();
+  const answer = await plugin.unary('data', 'QueryData', {
+    pluginContext,
+    queries: [dataQuery('LIVE', { ...model, live: true }, range ?? { from: now - 600_000, to: now })],
+  });
+  return channelPathOf(answer.responses.LIVE.frames[0], uid);
 }
