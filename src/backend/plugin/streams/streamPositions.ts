@@ -73,36 +73,28 @@ export class StreamPositions {
 
   /** The saved position of a stream, if any (and not expired or damaged). */
   load(key: string): StreamPosition | undefined {
-    const file = this.file(key);
-    if (!file) {
-      return undefined;
-    }
-    try {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; at?: unknown } & Partial<StreamPosition>;
-      const fresh = typeof saved.at === 'number' && Date.now() - saved.at < TTL_MS;
-      const valid =
-        saved.key === key &&
-        Number.isSafeInteger(saved.cursor) &&
-        typeof saved.anchor === 'string' &&
-        Array.isArray(saved.gaps) &&
-        saved.gaps.every((gap) => Number.isSafeInteger(gap?.seq) && /^\d+$/.test(String(gap?.xmax)));
-      return fresh && valid ? { cursor: saved.cursor!, anchor: saved.anchor!, gaps: saved.gaps! } : undefined;
-    } catch {
-      return undefined; // none saved, or unreadable: the stream starts from its path's position
-    }
+    // none saved, or unreadable: the stream starts from its path's position
+    const saved = this.loadRecord(key) as Partial<StreamPosition> | undefined;
+    const valid =
+      saved !== undefined &&
+      Number.isSafeInteger(saved?.cursor) &&
+      typeof saved.anchor === 'string' &&
+      Array.isArray(saved.gaps) &&
+      saved.gaps.every((gap) => Number.isSafeInteger(gap?.seq) && /^\d+$/.test(String(gap?.xmax)));
+    return valid ? { cursor: saved.cursor!, anchor: saved.anchor!, gaps: saved.gaps! } : undefined;
   }
 
   /** Saves a stream's position (atomically). Failures are logged, never thrown: streaming goes on. */
   save(key: string, position: StreamPosition): void {
-    this.write(key, { key, at: Date.now(), ...position });
+    this.saveRecord(key, position);
   }
 
-  /** Saves any JSON value under `key` (same directory, same expiry), e.g. a long live path's query. */
+  /** Saves any JSON value under `key` (atomically; expires like positions), e.g. a long live path's query. */
   saveRecord(key: string, value: unknown): void {
     this.write(key, { key, at: Date.now(), value });
   }
 
-  /** The value saved under `key` with saveRecord, if any (and not expired or damaged). */
+  /** The value saved under `key`, if any (and not expired or damaged). */
   loadRecord(key: string): unknown {
     const file = this.file(key);
     if (!file) {
