@@ -110,6 +110,19 @@ func queryCases() []queryCase {
 		{name: "metrics/count/dashboard request headers", query: metricsQuery("count", "timeseries", "mode"), headers: grafanahost.BrowserHeaders(),
 			expect: ts(completed(labels("mode", "genius"), 5, 0, 0), completed(labels("mode", "mechanic"), 2, 0, 1))},
 
+		// daylight saving: hour buckets are hours of the time line (none repeated, none merged), day buckets are the
+		// local calendar's days (the autumn Sunday lasts 25 hours)
+		{name: "metrics/count/Europe-Berlin spring night, 1 h", query: inBerlin(metricsQuery("count", "timeseries")),
+			from: springNight, to: springNight.Add(6 * hour),
+			expect: dstExpect(springNight, 6, hour, fc.Steps(springNight, hour, 6), 0, 0, 3, 4, 0, 0)},
+		{name: "metrics/count/Europe-Berlin autumn night, 1 h", query: inBerlin(metricsQuery("count", "timeseries")),
+			from: autumnNight, to: autumnNight.Add(6 * hour),
+			expect: dstExpect(autumnNight, 6, hour, fc.Steps(autumnNight, hour, 6), 0, 0, 7, 10, 1, 0)},
+		{name: "metrics/count/Europe-Berlin autumn days, 1 d", query: inBerlin(metricsQuery("count", "timeseries")),
+			from: autumnNight.Add(-24 * hour), to: autumnNight.Add(49 * hour), interval: 24 * hour,
+			expect: dstExpect(autumnNight.Add(-24*hour), 73, 0,
+				[]time.Time{autumnNight.Add(-24 * hour), autumnNight, autumnNight.Add(25 * hour)}, 0, 18, 0)},
+
 		// metrics: instant values (numeric-multi), what alert rules and stat panels use
 		{name: "metrics/instant count by mode", query: metricsQuery("count", "instant", "mode"),
 			expect: num(instant(labels("mode", "genius"), 5), instant(labels("mode", "mechanic"), 3))},
@@ -187,6 +200,16 @@ func metricsQuery(aggregation, format string, groupBy ...string) map[string]any 
 		groupBy = []string{}
 	}
 	return map[string]any{"queryType": "metrics", "metric": "job.completed", "aggregation": aggregation, "format": format, "groupBy": groupBy}
+}
+
+func inBerlin(q map[string]any) map[string]any { return withField(q, "timezone", "Europe/Berlin") }
+
+// dstExpect: one job.completed series over [from, from+hours) with these bucket starts and values; step 0 when the
+// buckets are not all equally long.
+func dstExpect(from time.Time, hours int, step time.Duration, times []time.Time, values ...any) fc.Expect {
+	r := backend.TimeRange{From: from, To: from.Add(time.Duration(hours) * time.Hour)}
+	return fc.Expect{Kind: fc.TimeSeries, FrameType: data.FrameTypeTimeSeriesMulti, Range: &r, Step: step,
+		Series: []fc.Series{{Name: "job.completed", Labels: labels(), Times: times, Values: fc.V(values...)}}}
 }
 
 func withFilters(q map[string]any, filters ...map[string]any) map[string]any {

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -40,6 +41,31 @@ var completions = []completion{
 var outsideCompletions = []completion{
 	{"job-8", "genius", "claude", "worker-1", -30 * time.Minute},
 	{"job-10", "reviewer", "claude", "worker-3", 3*time.Hour + 30*time.Minute},
+}
+
+// Daylight-saving nights in Europe/Berlin, far outside the window. Spring 2026-03-29: 02:00 CET jumps to 03:00 CEST
+// at 01:00Z, so local 02:xx never happens. Autumn 2026-10-25: 03:00 CEST falls back to 02:00 CET at 01:00Z, so local
+// 02:xx happens twice, at 00:xxZ and again at 01:xxZ.
+var (
+	springNight = time.Date(2026, 3, 28, 22, 0, 0, 0, time.UTC)  // local midnight, CET
+	autumnNight = time.Date(2026, 10, 24, 22, 0, 0, 0, time.UTC) // local midnight, CEST
+)
+
+// dstCompletions are the completions of those nights: 3 at 01:xx CET and 4 at 03:xx CEST in spring; 7 in the
+// first 02:xx (CEST), 10 in the second (CET) and 1 at 03:30 CET in autumn.
+func dstCompletions() []time.Time {
+	var out []time.Time
+	add := func(start time.Time, n int) {
+		for i := 0; i < n; i++ {
+			out = append(out, start.Add(time.Duration(i*5+2)*time.Minute))
+		}
+	}
+	add(springNight.Add(2*time.Hour), 3)
+	add(springNight.Add(3*time.Hour), 4)
+	add(autumnNight.Add(2*time.Hour), 7)
+	add(autumnNight.Add(3*time.Hour), 10)
+	add(autumnNight.Add(4*time.Hour+30*time.Minute), 1)
+	return out
 }
 
 // The trace of job-0 (docs/ledger.md): the job span named by job.claimed → agent loop → one LLM call and one tool
@@ -83,6 +109,9 @@ func seedEvents() []db.Event {
 			e.Agent = db.S(c.agent)
 		}
 		events = append(events, e)
+	}
+	for i, t := range dstCompletions() {
+		events = append(events, db.Event{OccurredAt: t, Kind: "job.completed", JobID: db.S(fmt.Sprintf("dst-%d", i)), Mode: db.S("genius"), DurationMs: db.F(60_000), Status: db.S("completed")})
 	}
 	// job-0 is traced the way a worker writes it: every event of the attempt carries the trace id, and a span
 	// event's occurred_at is the END of the span (docs/ledger.md), its duration_ms the length.

@@ -1,9 +1,10 @@
 /**
- * SQL for time buckets. Calendar buckets (hours, days, weeks) follow the dashboard's time zone, so a "day" starts at
- * local midnight (what Grafana's own $__timeGroup cannot do, grafana/grafana#51525); shorter buckets are plain
- * epoch-aligned bins. Weeks start on Monday (the origin, 2001-01-01, was a Monday).
+ * SQL for time buckets (buckets.ts says which kind a width gets). Calendar buckets (days, weeks) follow the
+ * dashboard's time zone, so a "day" starts at local midnight (what Grafana's own $__timeGroup cannot do,
+ * grafana/grafana#51525); shorter buckets are bins of exactly their width on the time line, from an origin on the
+ * zone's wall clock. Weeks start on Monday (the origin, 2001-01-01, was a Monday).
  */
-import { isCalendarBucket } from './buckets';
+import { bucketOriginMs, isCalendarBucket } from './buckets';
 import type { TimeWindow } from './plan';
 import type { Params } from './sql';
 
@@ -31,7 +32,8 @@ export function bucketSql(window: TimeWindow, params: Params): BucketSql {
       grid: `(SELECT g AT TIME ZONE ${zone} AS t FROM generate_series(${local(from)}, ${to} AT TIME ZONE ${zone}, ${width}) AS g WHERE g AT TIME ZONE ${zone} < ${to}) AS grid`,
     };
   }
-  const bin = (expr: string) => `date_bin(${width}, ${expr}, TIMESTAMPTZ '2001-01-01 00:00:00+00')`;
+  const origin = params.add(new Date(bucketOriginMs(window.timezone, window.fromMs)).toISOString(), 'timestamptz');
+  const bin = (expr: string) => `date_bin(${width}, ${expr}, ${origin})`;
   return {
     width,
     bucketOf: (column) => bin(column),

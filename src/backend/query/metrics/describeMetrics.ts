@@ -85,11 +85,24 @@ a test fails when this file is stale. Every metric is a \`metrics\` query: pick 
 dimensions and filters (=, !=, =~, !~, in, not in), and a format:
 
 - **timeseries** — data-plane \`timeseries-multi\`: one frame per series, labels on the value field. Buckets follow
-  the panel interval (snapped to 1 s … 30 d, at most 5,000 per series); hours and days start at local midnight in the
-  dashboard's time zone. Counts and sums fill empty buckets with 0; averages, percentiles and ratios leave a gap.
+  the panel interval (snapped up to a step of Grafana's interval ladder, 1 s … 30 d, at most 5,000 per series; see
+  "Buckets and time zones" below). Counts and sums fill empty buckets with 0; averages, percentiles and ratios leave
+  a gap.
 - **instant** — data-plane \`numeric-multi\`: one value per series over the whole time range; what alert rules and
   stat panels want. Label sets are unique per series.
 - **table** — one frame: time, one column per dimension, value (long format); "now" metrics give one row per series.
+
+**Buckets and time zones.** Every series has strictly ascending times, one per bucket, with no gap:
+- a bucket **shorter than a day** (1 s … 12 h) is an interval of exactly that width on the time line. Buckets start
+  at 2001-01-01 00:00 on the dashboard zone's wall clock as its UTC offset stands at the window's start, plus whole
+  widths: hour buckets start at local :00 in Kathmandu (+05:45) and St. John's (-03:30) as in Berlin. On a
+  daylight-saving night nothing is repeated or merged: in Europe/Berlin the skipped spring hour has no bucket and the
+  repeated autumn hour is two buckets (00:00Z and 01:00Z). Across an offset change inside the window, buckets of 2 h
+  and more keep their length, so after the change they start an hour off the local multiple;
+- a bucket of **a day or more** (1 d, 1 w, 30 d) is the local calendar: a day starts at local midnight (or where a
+  day has none, at its first instant) and lasts 23, 24 or 25 hours; weeks start on Monday.
+The zone is the dashboard's (\`timezone\` in the query; "browser" is resolved by the frontend; UTC when absent).
+Raw SQL macros (\`$__timeGroup\`) bin in UTC, as in Grafana's PostgreSQL datasource.
 
 Values are computed from \`ledger_events\` (time = \`occurred_at\`, half-open window \`[from, to)\`) or from the
 \`jobs\` / \`workers\` state tables the ledger maintains. A NULL dimension value is labelled \`(none)\`.

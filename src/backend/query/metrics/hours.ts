@@ -3,7 +3,7 @@
  * the partial hours at its edges from raw rows. A time series may use the rollups only when every bucket is a whole
  * number of hours starting on an hour, so that no rollup hour straddles two buckets.
  */
-import { isCalendarBucket } from '../buckets';
+import { bucketOriginMs, isCalendarBucket, zoneOffsetMinutes } from '../buckets';
 import type { TimeWindow } from '../plan';
 
 /** One hour in milliseconds; rollup rows start at whole UTC hours (date_bin from 2001-01-01 00:00 UTC). */
@@ -45,36 +45,19 @@ export function splitHours(fromMs: number, toMs: number, unitMs = HOUR_MS): Hour
   };
 }
 
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** UTC offset of `zone` at `ms`, in minutes. */
-export function zoneOffsetMinutes(zone: string, ms: number): number {
-  let format = offsetFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
-    offsetFormats.set(zone, format);
-  }
-  const name = format.formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
-  if (!match) {
-    return 0; // "GMT" alone
-  }
-  const minutes = Number(match[2]) * 60 + Number(match[3] ?? 0);
-  return match[1] === '-' ? -minutes : minutes;
-}
-
 /**
- * Whether every bucket of the window's time series starts on a UTC hour and spans whole hours. Calendar buckets in a
- * time zone start at local midnight: that is a UTC hour only where the zone's offset is a whole number of hours
- * (not India, Nepal, parts of Australia…), checked once a day across the window (offsets change at most twice a
- * year, and never to a half hour and back within a day).
+ * Whether every bucket of the window's time series starts on a UTC hour and spans whole hours. Sub-day buckets start
+ * at their origin (bucketOriginMs): on an hour unless the zone's offset at the window's start has minutes (India,
+ * Nepal, Newfoundland…). Calendar buckets start at local midnight: a UTC hour only where the zone's offset is a whole
+ * number of hours, checked once a day across the window (offsets change at most twice a year, and never to a half
+ * hour and back within a day).
  */
 export function bucketsOnHours(window: TimeWindow): boolean {
   if (window.bucketSeconds % 3_600 !== 0) {
     return false;
   }
-  if (window.timezone === 'UTC' || !isCalendarBucket(window.bucketSeconds)) {
-    return true; // epoch-aligned bins from 2001-01-01 00:00 UTC
+  if (!isCalendarBucket(window.bucketSeconds) || window.timezone === 'UTC') {
+    return bucketOriginMs(window.timezone, window.fromMs) % HOUR_MS === 0;
   }
   for (let t = window.fromMs - 86_400_000; ; t += 86_400_000) {
     const at = Math.min(t, window.toMs);
