@@ -1,6 +1,6 @@
 /**
  * Golden agreement with Grafana's Go side: the Go SDK's data/testdata/all_types.golden.arrow and .json (copies in
- * ../shared/testdata/grafana-sdk, read in place). We rebuild the same frame in our model, encode it, and require
+ * tests/fixtures/grafana-sdk). We rebuild the same frame in our model, encode it, and require
  * that the Arrow file and the frame JSON agree with what the Go SDK wrote — types, nullability, metadata and every
  * value — and that the comparison itself catches a wrong encoding.
  */

@@ -1,6 +1,5 @@
 /**
- * Test support: the Go SDK's reference files (read in place from ../shared/testdata/grafana-sdk, never copied into
- * the repository) and a converter from Grafana frame JSON to our frame model, so a golden frame can be rebuilt,
+ * Test support: the Go SDK's reference files (tests/fixtures/grafana-sdk, with their origin in its README) and a converter from Grafana frame JSON to our frame model, so a golden frame can be rebuilt,
  * re-encoded and compared with what the Go side wrote.
  */
 import { readFileSync } from 'node:fs';
@@ -12,8 +11,8 @@ import { parseExactJson } from './exactJson';
 /** The repository root, found from this file's location (src/backend/frames/testing). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-/** The folder of the Go SDK reference files, beside the repository. */
-export const GOLDEN_DIR = path.resolve(REPO_ROOT, '../shared/testdata/grafana-sdk');
+/** The folder of the Go SDK reference files. */
+export const GOLDEN_DIR = path.resolve(REPO_ROOT, 'tests/fixtures/grafana-sdk');
 
 /** Bytes of a reference file. */
 export function readGoldenBytes(name: string): Uint8Array {
