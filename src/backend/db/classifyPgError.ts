@@ -26,6 +26,10 @@ export interface Target {
 /** Node/OpenSSL codes of a TLS handshake that failed (certificate checks, unreadable keys or certificates). */
 const TLS_CODE =
   /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/;
+/** A 42501 about reading a relation or schema: the one a grant of ledger_reader fixes. */
+const READ_PRIVILEGE =
+  /^permission denied for (table|view|materialized view|sequence|foreign table|schema|column|relation) /;
+
 /** pg's own messages when TLS cannot be negotiated. */
 const TLS_MESSAGE = /does not support SSL connections|error establishing an SSL connection/i;
 
@@ -127,13 +131,27 @@ export function classifyPgError(error: unknown, target: Target): QueryError {
     );
   }
   if (code === '25006') {
-    return new QueryError('[read-only] queries cannot change the ledger: only reads are allowed', 400, 'downstream', {
-      cause: error,
-    });
+    // PostgreSQL's message names what tried to write ("cannot execute SELECT FOR UPDATE in a read-only transaction").
+    return new QueryError(
+      `[read-only] ${message} — the datasource only reads the ledger; writes belong to the ledger's writer (a member of ledger_writer), not to Grafana`,
+      400,
+      'downstream',
+      { cause: error }
+    );
   }
-  if (code === '42501') {
+  if (code === '42501' && READ_PRIVILEGE.test(message)) {
     return new QueryError(
       `[permission] ${message} — grant the datasource's role read access (ledger_reader)`,
+      403,
+      'downstream',
+      { cause: error }
+    );
+  }
+  if (code === '42501') {
+    // Not a missing read grant (a function readers may not execute, a superuser-only action): granting is the wrong
+    // advice for a datasource that must stay read-only (#12).
+    return new QueryError(
+      `[permission] ${message} — the datasource's role may only read the ledger (ledger_reader), and that is on purpose`,
       403,
       'downstream',
       { cause: error }

@@ -1,6 +1,7 @@
 /**
  * `--live`: backfills some history, then writes each event when its moment comes, forever (the demo stack's
- * "workers"). Writes go through appendEvents, one multi-row INSERT per tick. When the database goes away (a restart,
+ * "workers"). On a ledger that already has events it continues after the newest one instead (resume.ts), so a
+ * restart never writes a fact twice. Writes go through appendEvents, one multi-row INSERT per tick. When the database goes away (a restart,
  * a network blip) the pending events are kept and the connection is retried with exponential backoff, so nothing is
  * lost or reordered; a batch whose COMMIT was sent but never acknowledged may be written twice (at-least-once).
  */
@@ -8,6 +9,14 @@ import pg from 'pg';
 import type { LedgerEvent } from '../ledgerEvent';
 import { appendEvents, copyEvents } from '../writer';
 import { simulate } from './engine';
+import {
+  afterPosition,
+  freshAnchor,
+  readLedgerPosition,
+  ResumeError,
+  resumedAnchor,
+  type LedgerPosition,
+} from './resume';
 import { parseDuration, type Scenario } from './scenario';
 
 /** Options of runLive. */
@@ -40,17 +49,21 @@ export interface LiveResult {
 const BACKFILL_BATCH = 20_000;
 const COPY_FROM = 1_000;
 
+// One abort listener per sleep, removed when the sleep ends either way: leaving it behind after the timer fired added
+// a listener per tick (MaxListenersExceededWarning within seconds, #12).
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true }
-    );
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
 
@@ -60,16 +73,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
   const sleep = options.sleep ?? defaultSleep;
   const log = options.log ?? (() => undefined);
   const tickMs = options.tickMs ?? 1_000;
-  const realTimeFrom = now();
   const backfillMs = options.backfillMs ?? parseDuration(options.scenario.liveBackfill);
-  const start = Math.floor((realTimeFrom - backfillMs) / 1000) * 1000;
-  const events = simulate({
-    scenario: options.scenario,
-    seed: options.seed,
-    start,
-    scale: options.scale,
-    placement: { mode: 'live', realTimeFrom },
-  });
   let client: pg.Client | undefined;
   let written = 0;
   let reconnects = 0;
@@ -120,10 +124,56 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
     }
   };
 
-  let pending = events.next();
+  // What the ledger holds already, waiting for the database like a write does.
+  const readPosition = async (): Promise<LedgerPosition | undefined> => {
+    for (;;) {
+      try {
+        return await readLedgerPosition(await connected());
+      } catch (error) {
+        if (error instanceof ResumeError || (error instanceof Error && error.message === 'stopped')) {
+          throw error;
+        }
+        log(`live: cannot read the ledger (${(error as Error).message}); reconnecting`);
+        await client?.end().catch(() => undefined);
+        client = undefined;
+        reconnects++;
+      }
+    }
+  };
+
   let caughtUp = false;
   try {
-    log(`live: backfilling from ${new Date(start).toISOString()}`);
+    let position: LedgerPosition | undefined;
+    try {
+      position = await readPosition();
+    } catch (error) {
+      if (error instanceof Error && error.message === 'stopped') {
+        return { events: 0, reconnects };
+      }
+      throw error;
+    }
+    const start = position ? resumedAnchor(position) : freshAnchor(now(), backfillMs);
+    const simulation = simulate({
+      scenario: options.scenario,
+      seed: options.seed,
+      start,
+      scale: options.scale,
+      placement: { mode: 'live', realTimeFrom: start + backfillMs },
+    });
+    const events = afterPosition(simulation, position, (skipped) => {
+      if (position && skipped !== position.events) {
+        log(
+          `live: the ledger holds ${position.events} events up to its newest, this simulation ${skipped}: it was ` +
+            'written with another scenario, seed, scale or backfill, or by another writer; continuing after the newest'
+        );
+      }
+    });
+    log(
+      position
+        ? `live: resuming after ${new Date(position.newestMs).toISOString()} (${position.events} events in the ledger; the simulation started ${new Date(start).toISOString()})`
+        : `live: backfilling from ${new Date(start).toISOString()}`
+    );
+    let pending = events.next();
     while (!options.signal?.aborted) {
       const batch: LedgerEvent[] = [];
       const until = now();

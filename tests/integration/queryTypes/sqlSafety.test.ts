@@ -111,13 +111,11 @@ describe('raw SQL safety', () => {
       '[read-only] DELETE statements cannot run here: only reads (SELECT, WITH, VALUES, TABLE, EXPLAIN, SHOW) — the datasource never changes the ledger'
     );
     assert.match(response.get('B')?.error?.message ?? '', /^\[sql\] the query has more than one statement/);
+    // not PostgreSQL's "DECLARE CURSOR must not contain data-modifying statements in WITH": the user wrote no cursor
+    assert.match(response.get('C')?.error?.message ?? '', /^\[read-only\] DELETE inside WITH cannot run here/);
     assert.match(
-      response.get('C')?.error?.message ?? '',
-      /^\[query\] DECLARE CURSOR must not contain data-modifying statements in WITH/
-    );
-    assert.equal(
-      response.get('D')?.error?.message,
-      '[read-only] queries cannot change the ledger: only reads are allowed'
+      response.get('D')?.error?.message ?? '',
+      /^\[read-only\] cannot execute DELETE in a read-only transaction — the datasource only reads the ledger; writes belong to the ledger's writer/
     );
   });
 

@@ -133,6 +133,23 @@ describe('expandMacros', () => {
     );
   });
 
+  it('leaves a first word PostgreSQL does not know to its parser (a typo is not a write)', () => {
+    assert.equal(expandMacros('SELEC count(*) FROM jobs', ctx).mode, 'cursor');
+  });
+
+  it('lets reads that only mention writes through', () => {
+    const reads = [
+      "SELECT 'requeue_stale_jobs(1)' AS s -- nextval(x)",
+      'SELECT * FROM jobs FOR UPDATE', // PostgreSQL refuses it in the read-only transaction, with its reason
+      'SELECT pg_advisory_lock(1)', // not a write; DISCARD ALL releases it afterwards
+      'WITH x AS (SELECT 1) SELECT * FROM x',
+    ];
+    assert.deepEqual(
+      reads.map((sql) => expandMacros(sql, ctx).mode),
+      reads.map(() => 'cursor')
+    );
+  });
+
   const errors: Array<{ name: string; sql: string; message: RegExp }> = [
     {
       name: 'unknown macro',
@@ -175,6 +192,37 @@ describe('expandMacros', () => {
     { name: 'SET ROLE', sql: 'SET ROLE postgres', message: /^\[read-only\] SET statements/ },
     { name: 'COPY', sql: "COPY ledger_events TO PROGRAM 'id'", message: /^\[read-only\] COPY statements/ },
     { name: 'DDL', sql: 'DROP TABLE ledger_events', message: /^\[read-only\] DROP statements/ },
+    { name: 'DO block', sql: 'do $$ begin perform 1; end $$', message: /^\[read-only\] DO statements/ },
+    { name: 'CALL', sql: '/* c */ CALL p()', message: /^\[read-only\] CALL statements/ },
+    { name: 'BEGIN', sql: 'begin', message: /^\[read-only\] BEGIN statements .* the datasource opens and rolls back/ },
+    {
+      name: 'requeue_stale_jobs',
+      sql: "SELECT public.requeue_stale_jobs('30 seconds')",
+      message:
+        /^\[read-only\] requeue_stale_jobs\(\) appends job\.requeued events, .* as a member of ledger_writer, SELECT requeue_stale_jobs\('30 seconds'\);/,
+    },
+    {
+      name: 'requeueStaleJobs (the runbooks JS name), milliseconds',
+      sql: '-- the guide\nSELECT "requeueStaleJobs"(30000)',
+      message:
+        /^\[read-only\] "requeueStaleJobs"\(\) is the runbooks' name .* SELECT requeue_stale_jobs\('30 seconds'\);/,
+    },
+    { name: 'nextval', sql: "select nextval('s')", message: /^\[read-only\] nextval\(\) changes a sequence/ },
+    {
+      name: 'data-modifying WITH',
+      sql: 'WITH d AS MATERIALIZED (delete FROM jobs RETURNING 1) SELECT * FROM d',
+      message: /^\[read-only\] DELETE inside WITH/,
+    },
+    {
+      name: 'WITH … INSERT',
+      sql: 'WITH x AS (SELECT 1) INSERT INTO jobs SELECT * FROM x',
+      message: /^\[read-only\] INSERT statements/,
+    },
+    {
+      name: 'SELECT INTO',
+      sql: 'SELECT * INTO copy FROM jobs',
+      message: /^\[read-only\] SELECT … INTO creates a table/,
+    },
   ];
   for (const { name, sql, message } of errors) {
     it(`rejects: ${name}`, () => {

@@ -1,16 +1,12 @@
 /**
  * Raw SQL → the statement we run: macros expanded (only in code, never in comments, string literals, quoted
  * identifiers or dollar-quoted bodies), variables substituted (in code and in string literals), and the checks
- * that give a clear error before PostgreSQL does: one statement only, no `$1` parameters, a read-only statement.
+ * that give a clear error before PostgreSQL does: one statement only, no `$1` parameters, no write (readOnlyChecks.ts).
  */
 import { QueryError } from '../../errors';
 import { findMacro, MACROS, VARIABLES, type MacroContext, type TimeGroup } from './macroCatalog';
+import { statementMode } from './readOnlyChecks';
 import { isTrivia, tokenize, type Token } from './sqlLexer';
-
-/** Statements run through a cursor (so the row limit can stop them early). */
-const CURSOR_STATEMENTS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
-/** Statements that return rows but cannot be declared as a cursor; run as they are. */
-const DIRECT_STATEMENTS = new Set(['EXPLAIN', 'SHOW']);
 
 /** The expanded statement. */
 export interface ExpandedSql {
@@ -143,12 +139,7 @@ export function expandMacros(rawSql: string, ctx: MacroContext): ExpandedSql {
   if (keyword === undefined) {
     throw QueryError.badQuery('[sql] the query has no statement (only comments) — write a SELECT');
   }
-  const mode = CURSOR_STATEMENTS.has(keyword) ? 'cursor' : DIRECT_STATEMENTS.has(keyword) ? 'direct' : undefined;
-  if (!mode) {
-    throw QueryError.badQuery(
-      `[read-only] ${keyword.slice(0, 40)} statements cannot run here: only reads (SELECT, WITH, VALUES, TABLE, EXPLAIN, SHOW) — the datasource never changes the ledger`
-    );
-  }
+  const mode = statementMode(tokens, keyword);
   const timeGroups: TimeGroup[] = [];
   const sql = expandTokens(tokens, ctx, timeGroups).trim();
   return { sql, timeGroups, mode };
