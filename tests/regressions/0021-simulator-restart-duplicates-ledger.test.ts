@@ -29,7 +29,7 @@ let ledger: LedgerTestDatabase;
 let admin: pg.Client;
 
 before(async () => {
-  ledger = await createLedgerTestDatabase('reg0020');
+  ledger = await createLedgerTestDatabase('reg0021');
   admin = await ledger.connect();
 });
 
@@ -100,7 +100,7 @@ it('continues after a restart: the ledger holds what one uninterrupted run write
 });
 
 it('refuses, rather than writing twice, when its login may not read the ledger it would continue', async () => {
-  const writer = `reg0020_writer_${process.pid}`;
+  const writer = `reg0021_writer_${process.pid}`;
   const url = await createLoginRole(admin, ledger.url, writer, 'ledger_writer');
   try {
     const count = async () => (await admin.query('SELECT count(*)::int AS n FROM ledger_events')).rows[0].n as number;
@@ -114,7 +114,7 @@ it('refuses, rather than writing twice, when its login may not read the ledger i
 });
 
 it('runs many live ticks without piling up abort listeners or a MaxListenersExceededWarning', async () => {
-  const empty = await createLedgerTestDatabase('reg0020b');
+  const empty = await createLedgerTestDatabase('reg0021b');
   const warnings: string[] = [];
   const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
   process.on('warning', onWarning);

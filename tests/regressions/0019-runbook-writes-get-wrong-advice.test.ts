@@ -23,10 +23,10 @@ let ledger: LedgerTestDatabase;
 let admin: pg.Client;
 let readerUrl: string;
 let plugin: PluginUnderTest;
-const reader = `reg0018_grafana_${process.pid}`;
+const reader = `reg0019_grafana_${process.pid}`;
 
 before(async () => {
-  ledger = await createLedgerTestDatabase('reg0018');
+  ledger = await createLedgerTestDatabase('reg0019');
   admin = await ledger.connect();
   readerUrl = await createLoginRole(admin, ledger.url, reader, 'ledger_reader');
   // A running job whose worker went silent: exactly what requeue_stale_jobs would requeue if it ran.

@@ -16,7 +16,7 @@ let admin: pg.Client;
 let plugin: PluginUnderTest;
 
 before(async () => {
-  ledger = await createLedgerTestDatabase('reg0019');
+  ledger = await createLedgerTestDatabase('reg0020');
   admin = await ledger.connect();
   plugin = await launchPlugin();
 });
