@@ -1,12 +1,12 @@
 /**
  * `npm test`: every suite, cheapest first, failing fast.
  *
- *   typecheck → lint → frontend unit (Jest) → build (frontend + backend executables) → node:test suites
+ *   typecheck → lint → compat (levitate: the Grafana floor and the newest Grafana) → frontend unit (Jest) → build (frontend + backend executables) → node:test suites
  *   (unit, integration against real PostgreSQL, contract tests that launch dist/ as Grafana does, browser tests in
  *   Chromium) → conformance (Grafana's own Go SDK client against dist/).
  *
  * One throwaway PostgreSQL server serves the whole run (tests create a database each), unless DATABASE_URL points
- * at one. Options: --only=<stage>[,<stage>] (typecheck, lint, jest, build, node, conformance), --skip=<stage>,
+ * at one. Options: --only=<stage>[,<stage>] (typecheck, lint, compat, jest, build, node, conformance), --skip=<stage>,
  * and file filters after `--` for the node stage (e.g. `npm test -- --only=node -- src/backend/frames`).
  */
 import { spawnSync } from 'node:child_process';
@@ -92,6 +92,9 @@ async function main(): Promise<number> {
     return 1;
   }
   if (wanted('lint') && !run('lint', 'npm', ['run', '--silent', 'lint'])) {
+    return 1;
+  }
+  if (wanted('compat') && !run('compat', ...npx('tsx', ['scripts/compat.ts']))) {
     return 1;
   }
   if (wanted('jest') && !run('jest', ...npx('jest', ['--passWithNoTests', '--maxWorkers', '2', '--silent']))) {

@@ -1,0 +1,56 @@
+/**
+ * `npm test`'s compat stage: Grafana's own compatibility checker (@grafana/levitate) compares every @grafana/* API the
+ * two modules use with the published packages of the oldest Grafana plugin.json claims (grafanaDependency) and of
+ * the newest Grafana we have checked. It fails on any incompatibility, so the declared floor cannot go stale. It
+ * downloads the target packages from the npm registry.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The newest Grafana release checked; raise it when a new major or minor is published and passes. */
+export const NEWEST_GRAFANA = '13.2.3';
+
+const root = path.resolve(__dirname, '..');
+const PACKAGES = ['@grafana/data', '@grafana/ui', '@grafana/runtime'];
+
+function declaredFloor(): string {
+  const floors = ['src/plugin.json', 'src/datasource/plugin.json'].map((file) => {
+    const meta = JSON.parse(readFileSync(path.join(root, file), 'utf8'));
+    return String(meta.dependencies?.grafanaDependency ?? '');
+  });
+  const floor = /^>=(\d+\.\d+\.\d+)$/.exec(floors[0]!)?.[1];
+  if (!floor || floors.some((f) => f !== floors[0])) {
+    throw new Error(`plugin.json files must declare one grafanaDependency ">=x.y.z"; found ${floors.join(', ')}`);
+  }
+  return floor;
+}
+
+function main(): number {
+  const versions = [declaredFloor(), NEWEST_GRAFANA];
+  let failed = 0;
+  for (const version of versions) {
+    const target = PACKAGES.map((name) => `${name}@${version}`).join(',');
+    console.log(`\n--- levitate: both modules against Grafana ${version}`);
+    const result = spawnSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules', '@grafana', 'levitate', 'dist', 'bin.js'),
+        'is-compatible',
+        '--path',
+        'scripts/compat/entry.ts',
+        '--target',
+        target,
+      ],
+      { cwd: root, stdio: 'inherit' }
+    );
+    if (result.status !== 0) {
+      console.error(`incompatible with Grafana ${version} (levitate exit ${result.status ?? result.signal})`);
+      failed++;
+    }
+  }
+  console.log(`\n${versions.length - failed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+process.exit(main());
