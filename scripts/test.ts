@@ -53,6 +53,32 @@ function run(
   return ok;
 }
 
+/**
+ * The conformance suite, verbose so that every skipped check is named in the log; in CI a skip fails the stage (a
+ * check that did not run proves nothing). Passing subtests are not echoed: hundreds of lines that say nothing.
+ */
+function runConformance(cwd: string, env: NodeJS.ProcessEnv): boolean {
+  const started = Date.now();
+  console.log('\n=== conformance: go test -count=1 -v ./...');
+  const result = spawnSync('go', ['test', '-count=1', '-v', './...'], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const lines = `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n');
+  const quiet = /^\s*(=== (RUN|PAUSE|CONT|NAME)|--- PASS)/;
+  lines.filter((line) => !quiet.test(line)).forEach((line) => console.log(line));
+  const skipped = lines.filter((line) => /^\s*--- SKIP/.test(line));
+  let ok = result.status === 0;
+  if (skipped.length > 0 && env.CI) {
+    console.error(`conformance: ${skipped.length} check(s) skipped; in CI every check must run`);
+    ok = false;
+  }
+  results.push({ stage: 'conformance', ok, seconds: (Date.now() - started) / 1000 });
+  return ok;
+}
+
 /** node:test files: unit tests beside the code (backend, ledger, contract) and the suites under tests/. */
 function nodeTestFiles(): string[] {
   const files: string[] = [];
@@ -121,7 +147,7 @@ async function main(): Promise<number> {
     }
     const conformance = path.join(root, 'tests', 'conformance');
     if (wanted('conformance') && existsSync(path.join(conformance, 'go.mod'))) {
-      if (!run('conformance', 'go', ['test', '-count=1', './...'], { ...env, LEDGER_ROOT: root }, conformance)) {
+      if (!runConformance(conformance, { ...env, LEDGER_ROOT: root })) {
         return 1;
       }
     }

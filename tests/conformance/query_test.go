@@ -30,9 +30,6 @@ type queryCase struct {
 	interval time.Duration
 	headers  map[string]string
 	expect   fc.Expect
-	// pending names a query type still being built: while the backend answers "… not available yet" the row is
-	// skipped, and it starts asserting by itself the day the backend answers.
-	pending string
 }
 
 var (
@@ -150,36 +147,36 @@ func queryCases() []queryCase {
 			}}},
 
 		// logs (Explore): log-lines frames
-		{name: "logs/all events in range", pending: "logs", query: map[string]any{"queryType": "logs"},
+		{name: "logs/all events in range", query: map[string]any{"queryType": "logs"},
 			expect: fc.Expect{Kind: fc.Logs, Range: &window, MinRows: 1, Extra: atMostRows(inWindowTotal())}},
-		{name: "logs/filter kind=job.completed", pending: "logs",
+		{name: "logs/filter kind=job.completed",
 			query:  map[string]any{"queryType": "logs", "filters": []any{map[string]any{"key": "kind", "operator": "=", "value": "job.completed"}}},
 			expect: fc.Expect{Kind: fc.Logs, Range: &window, Rows: intp(inWindowByKind["job.completed"])}},
-		{name: "logs/limit", pending: "logs", query: map[string]any{"queryType": "logs", "limit": 3},
+		{name: "logs/limit", query: map[string]any{"queryType": "logs", "limit": 3},
 			expect: fc.Expect{Kind: fc.Logs, Range: &window, Rows: intp(3)}},
-		{name: "logs/search", pending: "logs", query: map[string]any{"queryType": "logs", "search": "read_file"},
+		{name: "logs/search", query: map[string]any{"queryType": "logs", "search": "read_file"},
 			expect: fc.Expect{Kind: fc.Logs, Range: &window, MinRows: 1, Extra: atMostRows(inWindowTotal() - 1)}},
 
 		// traces (Explore trace view)
-		{name: "traces/by trace id", pending: "traces", query: map[string]any{"queryType": "traces", "traceId": traceID},
+		{name: "traces/by trace id", query: map[string]any{"queryType": "traces", "traceId": traceID},
 			expect: traceExpect()},
-		{name: "traces/by job id", pending: "traces", query: map[string]any{"queryType": "traces", "traceId": "job-0"},
+		{name: "traces/by job id", query: map[string]any{"queryType": "traces", "traceId": "job-0"},
 			expect: traceExpect()},
 
 		// raw SQL with Grafana's macros
-		{name: "sql/table", pending: "sql",
+		{name: "sql/table",
 			query: map[string]any{"queryType": "sql", "sqlFormat": "table", "rawSql": "SELECT kind, count(*) AS n FROM ledger_events WHERE $__timeFilter(occurred_at) GROUP BY kind ORDER BY kind"},
 			expect: fc.Expect{Kind: fc.Table, Table: &fc.TableExpect{
 				Columns: []fc.Column{{Name: "kind", Type: "string"}, {Name: "n", Type: "number"}},
 				Rows:    kindRows(), Ordered: true,
 			}}},
-		{name: "sql/nulls, NaN and infinities", pending: "sql",
+		{name: "sql/nulls, NaN and infinities",
 			query: map[string]any{"queryType": "sql", "sqlFormat": "table", "rawSql": "SELECT 1 AS id, NULL::float8 AS missing, 'NaN'::float8 AS nan, 'Infinity'::float8 AS inf, '-Infinity'::float8 AS neginf, 2.5::float8 AS x"},
 			expect: fc.Expect{Kind: fc.Table, Table: &fc.TableExpect{
 				Columns: []fc.Column{{Name: "id", Type: "number"}, {Name: "missing", Type: "number"}, {Name: "nan", Type: "number"}, {Name: "inf", Type: "number"}, {Name: "neginf", Type: "number"}, {Name: "x", Type: "number"}},
 				Rows:    [][]any{{1, nil, math.NaN(), math.Inf(1), math.Inf(-1), 2.5}},
 			}}},
-		{name: "sql/time series", pending: "sql",
+		{name: "sql/time series",
 			query: map[string]any{"queryType": "sql", "sqlFormat": "timeseries",
 				"rawSql": "SELECT $__timeGroup(occurred_at, '1h') AS time, mode, count(*)::float8 AS completed FROM ledger_events WHERE kind = 'job.completed' AND $__timeFilter(occurred_at) GROUP BY 1, 2 ORDER BY 1"},
 			expect: fc.Expect{Kind: fc.TimeSeries, Range: &window, Series: []fc.Series{
@@ -188,9 +185,9 @@ func queryCases() []queryCase {
 			}}},
 
 		// template variables and annotations
-		{name: "variables/mode values in range", pending: "variables", query: map[string]any{"queryType": "variables", "dimension": "mode"},
+		{name: "variables/mode values in range", query: map[string]any{"queryType": "variables", "dimension": "mode"},
 			expect: fc.Expect{Kind: fc.Variables, Values: []string{"genius", "mechanic"}}},
-		{name: "annotations/escalations and failures", pending: "annotations", query: map[string]any{"queryType": "annotations", "annotationSources": []string{"escalation", "job.failed"}},
+		{name: "annotations/escalations and failures", query: map[string]any{"queryType": "annotations", "annotationSources": []string{"escalation", "job.failed"}},
 			expect: fc.Expect{Kind: fc.Annotations, Range: &window, Times: []time.Time{escalationAt, failedAt}}},
 	}
 }
@@ -296,18 +293,6 @@ func runQueries(t *testing.T, p *grafanahost.Plugin, req *backend.QueryDataReque
 	return resp
 }
 
-// notYet matches the backend's answers for a query type it does not serve yet: "… not available yet", or a
-// query model that does not know the type at all.
-var notYet = regexp.MustCompile(`not available yet|queryType: Invalid option`)
-
-func skipIfPending(t *testing.T, pending string, res backend.DataResponse) {
-	t.Helper()
-	if pending != "" && res.Error != nil && res.Status == backend.StatusBadRequest && notYet.MatchString(res.Error.Error()) {
-		noteSkip(fmt.Sprintf("QueryData %s queries: %v", pending, res.Error))
-		t.Skipf("%s queries are not implemented yet (backend: %q, status %d); this row asserts the real shape once they are", pending, res.Error, res.Status)
-	}
-}
-
 func TestQueryData(t *testing.T) {
 	p := plugin(t)
 	ds := datasource(t)
@@ -323,7 +308,6 @@ func TestQueryData(t *testing.T) {
 			}
 			resp := runQueries(t, p, ds.QueryDataRequest(tc.headers, q))
 			res := resp.Responses["A"]
-			skipIfPending(t, tc.pending, res)
 			if err := fc.Check(res, "A", tc.expect); err != nil {
 				t.Errorf("%v\nquery: %s", err, mustJSON(tc.query))
 			}
@@ -497,10 +481,6 @@ func TestQueryDataCatalog(t *testing.T) {
 			refID := queries[i].RefID
 			t.Run(s.name, func(t *testing.T) {
 				res := resp.Responses[refID]
-				if res.Error != nil && strings.HasPrefix(res.Error.Error(), "[config]") && res.Status < 500 {
-					noteSkip(fmt.Sprintf("catalog metric %s: %v", s.model["metric"], res.Error))
-					t.Skipf("needs datasource settings the suite does not set: %v", res.Error)
-				}
 				if err := fc.Check(res, refID, fc.Expect{Kind: s.kind, Range: &window, EitherData: true}); err != nil {
 					t.Errorf("%v\nquery: %s", err, mustJSON(s.model))
 				}

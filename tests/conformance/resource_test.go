@@ -19,8 +19,6 @@ type resourceCase struct {
 	query  string
 	status int
 	check  func(body map[string]any) error
-	// pending: a route still being built; a 404 "no resource at" skips the row until it exists.
-	pending bool
 }
 
 func resourceCases() []resourceCase {
@@ -47,7 +45,7 @@ func resourceCases() []resourceCase {
 		}},
 		{name: "unknown path", method: "GET", path: "no/such/route", status: 404, check: hasError},
 		{name: "write method", method: "POST", path: "metrics", status: 405, check: hasError},
-		{name: "dimension values", method: "GET", path: "dimensions/mode/values", query: rangeQuery, status: 200, pending: true, check: func(b map[string]any) error {
+		{name: "dimension values", method: "GET", path: "dimensions/mode/values", query: rangeQuery, status: 200, check: func(b map[string]any) error {
 			values, _ := b["values"].([]any)
 			got := make([]string, len(values))
 			for i, v := range values {
@@ -58,7 +56,7 @@ func resourceCases() []resourceCase {
 			}
 			return nil
 		}},
-		{name: "sql schema", method: "GET", path: "sql/schema", status: 200, pending: true, check: func(b map[string]any) error {
+		{name: "sql schema", method: "GET", path: "sql/schema", status: 200, check: func(b map[string]any) error {
 			tables, _ := b["tables"].([]any)
 			for _, tb := range tables {
 				if tb, _ := tb.(map[string]any); tb["name"] == "ledger_events" {
@@ -67,14 +65,14 @@ func resourceCases() []resourceCase {
 			}
 			return fmt.Errorf("ledger_events is not among the tables: %v", b)
 		}},
-		{name: "job detail", method: "GET", path: "jobs/job-0", status: 200, pending: true, check: func(b map[string]any) error {
+		{name: "job detail", method: "GET", path: "jobs/job-0", status: 200, check: func(b map[string]any) error {
 			job, _ := b["job"].(map[string]any)
 			if job["id"] != "job-0" || job["status"] != "completed" || job["mode"] != "genius" || job["workerId"] != "worker-1" {
 				return fmt.Errorf("job-0 should be a completed genius job on worker-1: %v", job)
 			}
 			return nil
 		}},
-		{name: "unknown job", method: "GET", path: "jobs/no-such-job", status: 404, pending: true, check: hasError},
+		{name: "unknown job", method: "GET", path: "jobs/no-such-job", status: 404, check: hasError},
 	}
 }
 
@@ -126,10 +124,6 @@ func TestCallResource(t *testing.T) {
 			}
 			var body map[string]any
 			jsonErr := json.Unmarshal(res.Body, &body)
-			if tc.pending && res.Status == 404 && jsonErr == nil && strings.Contains(fmt.Sprint(body["error"]), "no resource at") {
-				noteSkip(fmt.Sprintf("resource %s: %v", tc.path, body["error"]))
-				t.Skipf("route %s is not implemented yet (%v); this row asserts it once it is", tc.path, body["error"])
-			}
 			if res.Status != tc.status {
 				t.Errorf("status %d, want %d: %s", res.Status, tc.status, res.Body)
 			}

@@ -71,6 +71,10 @@ it('answers 200 concurrent mixed calls with 50 live streams attached', async () 
       `${outcome.kind}: ${outcome.status} ${outcome.error}`
     );
   }
+  // Timeouts and capacity errors are honest answers under overload, but a run where most calls get them proves
+  // nothing about serving: at least 95% must be answered.
+  const answered = result.outcomes.filter((outcome) => outcome.status === 200).length;
+  assert.ok(answered >= 0.95 * result.outcomes.length, `${answered} of ${result.outcomes.length} calls answered`);
   assert.ok(
     result.peakRssMb - result.baselineRssMb < 400,
     `RSS grew by ${result.peakRssMb - result.baselineRssMb} MiB`
