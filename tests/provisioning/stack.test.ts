@@ -70,7 +70,7 @@ describe('docker-compose.yml', () => {
     assert.equal(datasourceId, DATASOURCE_TYPE);
     const env = composeEnvironment('grafana');
     assert.deepEqual(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS!.split(',').sort(), [APP_ID, datasourceId].sort());
-    assert.deepEqual(grafana.ports, ['3000:3000']);
+    assert.deepEqual(grafana.ports, ['${GRAFANA_BIND:-127.0.0.1}:3000:3000']);
   });
 
   test('the plugin service publishes the build into the volume Grafana mounts', () => {
