@@ -17,7 +17,7 @@ import { SCENARIO_LIBRARY } from '../../src/ledger/simulator/scenarios/index';
 import { appendEvents, copyEvents } from '../../src/ledger/writer';
 import { lifecycleLedger, START, WINDOW } from './fixtures/lifecycleLedger';
 import type { OracleSeries } from './metrics/metricOracle';
-import { jobHistories, jobsInStatus, workersAlive, type JobStatus } from './metrics/stateOracle';
+import { jobHistories, jobsInStatus, lastHeartbeatBefore, workersAlive, type JobStatus } from './metrics/stateOracle';
 import { runQuery, seriesOf, sortSeries, targetFor } from './support/runQuery';
 
 const MINUTE = 60_000;
@@ -165,6 +165,46 @@ describe('state metrics on hand-built lifecycles (retries, requeues, ties, late 
         ([t]) => [t, workersAlive(all, t + widthMs, Math.max(widthMs, MINUTE))] as [number, number]
       );
       assert.deepEqual(series!.points, expected, `alive per ${widthMs / MINUTE} min`);
+    }
+  });
+  it("worker.heartbeat_age_s: seconds from each worker's latest heartbeat to the instant, or to each bucket end", async () => {
+    const DAY = 24 * HOUR;
+    for (const to of instants) {
+      const ages = seriesOf(
+        await runQuery(
+          target,
+          { queryType: 'metrics', metric: 'worker.heartbeat_age_s', format: 'instant' },
+          { from: to - HOUR, to }
+        ),
+        to
+      );
+      const expected = [...lastHeartbeatBefore(all, to)]
+        .filter(([, last]) => last >= to - DAY)
+        .map(([worker, last]) => ({
+          labels: { worker },
+          points: [[to, (to - last) / 1000]] as Array<[number, number]>,
+        }));
+      assertSameSeries(ages, expected, `heartbeat age at ${new Date(to).toISOString()}`);
+    }
+    // windows ending on a bucket boundary (see the report of #12 for a window ending inside its last bucket)
+    const window = { from: WINDOW.from, to: START + 9 * HOUR };
+    for (const widthMs of [MINUTE, 10 * MINUTE, HOUR]) {
+      const ages = seriesOf(
+        await runQuery(
+          target,
+          { queryType: 'metrics', metric: 'worker.heartbeat_age_s' },
+          { ...window, intervalMs: widthMs }
+        )
+      );
+      const known = [...lastHeartbeatBefore(all, window.to)].filter(([, last]) => last >= window.from - DAY);
+      const expected = known.map(([worker]) => ({
+        labels: { worker },
+        points: bucketEnds(window.from, window.to, widthMs).map(([t, end]): [number, number | null] => {
+          const last = lastHeartbeatBefore(all, end).get(worker);
+          return [t, last === undefined ? null : (end - last) / 1000];
+        }),
+      }));
+      assertSameSeries(ages, expected, `heartbeat age per ${widthMs / MINUTE} min`);
     }
   });
 });

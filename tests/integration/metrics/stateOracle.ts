@@ -161,3 +161,14 @@ export function workersAlive(events: readonly LedgerEvent[], end: number, lookba
   }
   return workers.size;
 }
+
+/** Each worker's latest heartbeat before `instant` (workers with none are absent). */
+export function lastHeartbeatBefore(events: readonly LedgerEvent[], instant: number): Map<string, number> {
+  const last = new Map<string, number>();
+  for (const e of events) {
+    if (e.kind === 'worker.heartbeat' && e.workerId && ms(e) < instant) {
+      last.set(e.workerId, Math.max(last.get(e.workerId) ?? -Infinity, ms(e)));
+    }
+  }
+  return last;
+}
