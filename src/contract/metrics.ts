@@ -150,7 +150,7 @@ export const METRICS: readonly MetricDescriptor[] = [
     area: 'Jobs',
     title: 'Jobs running',
     description:
-      'Jobs claimed and not finished: now (jobs table), or at the end of each bucket (replayed from lifecycle events).',
+      "Jobs in status running at the window's end, or at the end of each bucket (the last one at the window's end): each job replayed from its lifecycle events, so a job is running from a claim to its next lifecycle event, and a retry requeue after a failure moves it failed → queued.",
     unit: 'short',
     aggregations: ['last'],
     dimensions: ['mode', 'agent'],
@@ -160,7 +160,7 @@ export const METRICS: readonly MetricDescriptor[] = [
     area: 'Jobs',
     title: 'Queue depth',
     description:
-      'Jobs waiting to be claimed: now (jobs table), or at the end of each bucket (replayed from lifecycle events).',
+      "Jobs in status queued at the window's end, or at the end of each bucket (the last one at the window's end): each job replayed from its lifecycle events, so a job is queued from its creation or a requeue to its next lifecycle event.",
     unit: 'short',
     aggregations: ['last'],
     dimensions: ['mode', 'agent'],

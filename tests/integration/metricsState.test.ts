@@ -11,6 +11,7 @@ import type { LedgerEvent } from '../../src/ledger/ledgerEvent';
 import { buildRollingLedger, type RollingLedger } from './fixtures/rollingLedger';
 import { countByStatus, jobStates, lastHeartbeats } from './metrics/jobOracle';
 import { oracle, percentileCont } from './metrics/metricOracle';
+import { jobHistories, jobsInStatus, type JobStatus } from './metrics/stateOracle';
 import { runQuery, seriesOf, targetFor } from './support/runQuery';
 
 const MINUTE = 60_000;
@@ -45,17 +46,20 @@ describe('state, worker, budget and system metrics', () => {
     await ledger?.drop();
   });
 
-  it('queue depth and running jobs: now from the jobs table, and replayed at every bucket end', async () => {
+  it('queue depth and running jobs: now, and at every bucket end, as the per-job replay gives them', async () => {
+    const histories = jobHistories(fixture.events);
+    const countAt = (status: JobStatus, instant: number) =>
+      jobsInStatus(histories, { status, points: [[instant, instant]] })[0]!.points[0]![1];
     for (const [id, status] of [
       ['queue.depth', 'queued'],
       ['job.running', 'running'],
     ] as const) {
       const now = await single(metric(id, { format: 'instant' }), { from, to: Date.now() + MINUTE });
-      assert.equal(now.points[0]![1], countByStatus(jobStates(fixture.events))[status] ?? 0, `${id} now`);
+      assert.equal(now.points[0]![1], countByStatus(jobStates(fixture.events))[status] ?? 0, `${id} now (jobs table)`);
+      assert.equal(now.points[0]![1], countAt(status, Date.now() + MINUTE), `${id} now (replay)`);
       const series = await single(metric(id, { format: 'timeseries' }));
       for (const [bucket, value] of series.points) {
-        const expected = countByStatus(jobStates(fixture.events, bucket + TEN_MIN))[status] ?? 0;
-        assert.equal(value, expected, `${id} at ${new Date(bucket + TEN_MIN).toISOString()}`);
+        assert.equal(value, countAt(status, bucket + TEN_MIN), `${id} at ${new Date(bucket + TEN_MIN).toISOString()}`);
       }
       const byMode = seriesOf(
         await runQuery(target, metric(id, { format: 'instant', groupBy: ['mode'] }), { from, to: Date.now() + MINUTE })

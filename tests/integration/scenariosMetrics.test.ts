@@ -14,8 +14,9 @@ import { simulate } from '../../src/ledger/simulator/engine';
 import { resolveScenario } from '../../src/ledger/simulator/scenario';
 import { SCENARIO_LIBRARY } from '../../src/ledger/simulator/scenarios/index';
 import { copyEvents } from '../../src/ledger/writer';
-import { countByStatus, jobStates, lastHeartbeats } from './metrics/jobOracle';
+import { lastHeartbeats } from './metrics/jobOracle';
 import { oracle, type OracleSeries } from './metrics/metricOracle';
+import { jobHistories, jobsInStatus } from './metrics/stateOracle';
 import { runQuery, seriesOf, sortSeries, targetFor } from './support/runQuery';
 
 const HOUR = 3_600_000;
@@ -145,13 +146,21 @@ describe('metrics over long windows (rollups + raw edges)', () => {
     assertSeries(series, expected, 1e-9, 'tool.calls filtered');
   });
 
-  it('queue depth, workers alive and heartbeat age per hour', async () => {
+  it('queue depth, running jobs, workers alive and heartbeat age per hour', async () => {
     const to = START + 50 * HOUR; // on the hour: the oracles evaluate at bucket ends
-    const queue = seriesOf(
-      await runQuery(target, { queryType: 'metrics', metric: 'queue.depth' }, { from: FROM, to, intervalMs: HOUR })
-    )[0]!;
-    for (const [bucket, value] of queue.points) {
-      assert.equal(value, countByStatus(jobStates(events, bucket + HOUR)).queued ?? 0, `queue at ${bucket}`);
+    const histories = jobHistories(events);
+    for (const [metric, status] of [
+      ['queue.depth', 'queued'],
+      ['job.running', 'running'],
+    ] as const) {
+      const [series] = seriesOf(
+        await runQuery(target, { queryType: 'metrics', metric }, { from: FROM, to, intervalMs: HOUR })
+      );
+      const [expected] = jobsInStatus(histories, {
+        status,
+        points: series!.points.map(([bucket]) => [bucket, Math.min(bucket + HOUR, to)]),
+      });
+      assert.deepEqual(series!.points, expected!.points, `${metric} per hour`);
     }
     const alive = seriesOf(
       await runQuery(target, { queryType: 'metrics', metric: 'workers.alive' }, { from: FROM, to, intervalMs: HOUR })

@@ -7,9 +7,9 @@ import { METRIC_SOURCES, type MetricSource } from './definitions';
 
 const SPECIAL: Record<string, string> = {
   queueDepth:
-    "now: `count(*) FROM jobs WHERE status = 'queued'`; per bucket: now minus the replayed lifecycle deltas (+created +requeued −claimed) of the events after the bucket end",
+    "jobs whose status at the instant is `queued`: the jobs table's status if it last changed before the instant, else the status of the job's latest lifecycle event before it; per bucket: that count at the window start plus, for each lifecycle event up to the bucket end, [its status = queued] − [the job's previous status = queued]",
   running:
-    "now: `count(*) FROM jobs WHERE status = 'running'`; per bucket: now minus the replayed deltas (+claimed −completed −failed −requeued) after the bucket end",
+    'as queue.depth, for status `running` (a job seen only through non-lifecycle events counts as running, as in the jobs table)',
   jobsByStatus: '`count(*) FROM jobs GROUP BY status …`',
   overTokenCap: '`count(*) FROM jobs WHERE tokens_used > token_cap`',
   workersAlive:
@@ -109,13 +109,28 @@ Values are computed from \`ledger_events\` (time = \`occurred_at\`, half-open wi
 
 Where the numbers come from (docs/ledger.md, "Scale"): the SQL ideas below are what is computed; the statement reads
 the cheapest source that gives **the same answer**. Counts, rates, sums, averages, minima, maxima, ratios, budget
-shares and the queue/running replay read the hourly rollup for the whole UTC hours of a window and raw rows for the
-partial hours at its edges (time series only when every bucket is a whole number of hours starting on an hour;
-dimensions job, and worker except for heartbeats, always read raw rows). Percentiles are exact from raw rows for
-windows up to 48 h. Over longer windows, duration percentiles (job, LLM, tool, agent loop; grouped or filtered by
+shares read the hourly rollup for the whole UTC hours of a window and raw rows for the partial hours at its edges
+(time series only when every bucket is a whole number of hours starting on an hour; dimensions job, and worker
+except for heartbeats, always read raw rows). Percentiles are exact from raw rows for windows up to 48 h. Over longer windows, duration percentiles (job, LLM, tool, agent loop; grouped or filtered by
 nothing but tool, model or finished status) come from rollups: p95/p99 **time series** with hourly-aligned buckets
 exactly, from the 64 largest durations kept per hour; percentile **instants** **approximately**, from daily
 logarithmic histograms, within 4.4% (one bin) of the exact value. Any other percentile is exact from raw rows.
+
+State metrics (a value at an instant, not a count of events); "at t" means from the events that occurred before t,
+and a time series reports each bucket at its end (the last bucket at the window's end):
+
+- **job.running**, **queue.depth**: jobs whose status at t is \`running\` / \`queued\` by the jobs table's rule
+  (docs/ledger.md, "jobs and workers state rules"): the status of the job's lifecycle event with the latest
+  \`occurred_at\` before t, the stronger status winning ties; a job seen only through other events is running.
+  Replayed per job, so a requeue moves a job to queued from whatever it was (failed after a failed attempt, running
+  after a stale heartbeat) and a completion after a requeue leaves the queue. Grouped by the job's mode and agent;
+  a label set with no job in the status at any point of the window has no series. As an instant ending now, it
+  equals the jobs table.
+- **workers.alive**: workers with a \`worker.heartbeat\` in [t − 1 min, t) (instant), or in the last
+  max(bucket, 1 min) before each bucket's end.
+- **worker.heartbeat_age_s**: per worker, t − its latest heartbeat before t (t = the instant, or each bucket's end
+  but not later than now); workers with no heartbeat in the 24 h before the instant (series: from 24 h before the
+  window's start to its end) are left out.
 
 ${sections.join('\n\n')}
 `;

@@ -1,14 +1,18 @@
 /**
- * Queue depth and running jobs. "Now" comes from the jobs table (maintained by the ledger's trigger). The value at
- * an earlier time t is replayed backwards from now: now − Σ(lifecycle deltas of events after t). Only events from
- * the window start to now are read, never the whole history.
+ * Queue depth and running jobs: how many jobs are in a status (queued or running) at an instant, replayed per job by
+ * the ledger's own status rule (docs/ledger.md, "jobs and workers state rules") over the events before the instant:
+ * a job's status is that of its lifecycle event with the latest occurred_at (at equal times the stronger status:
+ * completed > failed > running > queued); a job seen only through other events is running.
  *
- * Deltas: queue = +created +requeued −claimed; running = +claimed −completed −failed −requeued. A job that fails
- * without ever being claimed would count as −1 running in the replay (docs/metrics.md notes it).
+ * Why per job and not by event kind: a requeue moves a job to queued from whatever it was, and after a failure it
+ * was not running, so "−1 running per requeue" overstated running by every retry after the instant (#12). Each
+ * lifecycle event contributes [its status = S] − [the job's previous status = S], the previous status coming from
+ * the job's preceding lifecycle event.
  *
- * Whole hours of the replay come from the hourly rollup (a rollup row counts `events` lifecycle events of one kind),
- * the partial hours at the edges from raw rows: exact, and a 30-day replay reads ~10k rollup rows instead of ~450k
- * events.
+ * Series: the count at the window's start (`at_start`), plus the running sum of those contributions in [from, to),
+ * per bucket, so each point is the count at its bucket's end (the last one at `to`). Instants: the count at `to`.
+ * The status of a job at an instant t comes from the jobs table when its status last changed before t, else from
+ * its latest lifecycle event before t (one index lookup, for the few jobs that changed since t).
  */
 import type { Dimension } from '../../../contract/query';
 import { QueryError } from '../../errors';
@@ -16,27 +20,23 @@ import type { MetricsPlan } from '../plan';
 import { Params, type Sql } from '../sql';
 import { bucketSql, windowBounds } from '../timeBucketSql';
 import { JOBS_DIMENSION_COLUMNS } from './definitions';
-import { DIMENSION_COLUMNS } from './dimensions';
 import { filtersSql } from './filtersSql';
-import { bucketsOnHours, HOUR_MS, splitHours } from './hours';
-import { groupColumns, seriesArraysSql, type RowLayout } from './seriesSql';
+import { groupColumns, groupPositions, seriesArraysSql, type RowLayout } from './seriesSql';
 
-const LIFECYCLE = {
-  queueDepth: {
-    status: 'queued',
-    delta: `CASE e.kind WHEN 'job.created' THEN 1 WHEN 'job.requeued' THEN 1 WHEN 'job.claimed' THEN -1 END`,
-    kinds: ['job.created', 'job.requeued', 'job.claimed'],
-  },
-  running: {
-    status: 'running',
-    delta: `CASE e.kind WHEN 'job.claimed' THEN 1 ELSE -1 END`,
-    kinds: ['job.claimed', 'job.completed', 'job.failed', 'job.requeued'],
-  },
+const STATUS_OF = {
+  queueDepth: 'queued',
+  running: 'running',
 } as const;
 
-/** Builds queue depth or running jobs, now or replayed per bucket. */
-export function lifecycleSql(plan: MetricsPlan, which: keyof typeof LIFECYCLE, layout: RowLayout): Sql {
-  const spec = LIFECYCLE[which];
+const LIFECYCLE_KINDS = ['job.created', 'job.requeued', 'job.claimed', 'job.failed', 'job.completed'];
+const STATUS_OF_EVENT = `CASE e.kind WHEN 'job.created' THEN 'queued' WHEN 'job.requeued' THEN 'queued'
+    WHEN 'job.claimed' THEN 'running' WHEN 'job.failed' THEN 'failed' WHEN 'job.completed' THEN 'completed' END`;
+// ledger_job_status_rank (migration 0007), spelled out so the reader role needs no function privilege
+const RANK_OF_EVENT = `CASE e.kind WHEN 'job.created' THEN 0 WHEN 'job.requeued' THEN 0
+    WHEN 'job.claimed' THEN 1 WHEN 'job.failed' THEN 2 WHEN 'job.completed' THEN 3 END`;
+
+/** Builds queue depth or running jobs, at the window's end or at the end of each bucket. */
+export function lifecycleSql(plan: MetricsPlan, which: keyof typeof STATUS_OF, layout: RowLayout): Sql {
   const params = new Params();
   const jobsColumn = (d: Dimension) => {
     const column = JOBS_DIMENSION_COLUMNS[d];
@@ -45,78 +45,76 @@ export function lifecycleSql(plan: MetricsPlan, which: keyof typeof LIFECYCLE, l
     }
     return column;
   };
-  const eventColumn = (d: Dimension) => `e.${DIMENSION_COLUMNS[d]}`;
-  const jobDims = groupColumns(plan, jobsColumn);
-  const eventDims = groupColumns(plan, eventColumn);
-  const aliases = jobDims.map((d) => d.alias);
-  const list = (prefix: string) => aliases.map((a) => `${prefix}${a}`).join(', ');
-  const groupBy = (n: number, offset = 1) =>
-    n > 0 ? ` GROUP BY ${Array.from({ length: n }, (_, i) => i + offset).join(', ')}` : '';
+  const dims = groupColumns(plan, jobsColumn);
+  const aliases = dims.map((d) => d.alias);
+  const dimSelect = dims.map((d) => `, ${d.expr} AS ${d.alias}`).join('');
+  const dimList = (prefix: string) => aliases.map((a) => `, ${prefix}${a}`).join('');
+  const groupBy = (first: number) =>
+    aliases.length > 0 ? ` GROUP BY ${aliases.map((_, i) => i + first).join(', ')}` : '';
   const bounds = windowBounds(plan.window, params);
-  const kinds = params.add([...spec.kinds], 'text[]');
-  const status = params.add(spec.status, 'text');
+  const kinds = params.add(LIFECYCLE_KINDS, 'text[]');
+  const status = params.add(STATUS_OF[which], 'text');
+  const filters = filtersSql(plan.filters, params, jobsColumn);
 
-  const nowState = `SELECT ${jobDims.map((d) => `${d.expr} AS ${d.alias}, `).join('')}count(*)::float8 AS n
-  FROM jobs j WHERE j.status = ${status}${filtersSql(plan.filters, params, jobsColumn)}${groupBy(jobDims.length)}`;
-  const eventFilter = filtersSql(plan.filters, params, eventColumn);
-  const dimSelect = eventDims.map((d) => `${d.expr} AS ${d.alias}, `).join('');
-  // Deltas of a time range, from raw rows or (whole hours) from the hourly rollup, where a row stands for `events`.
-  const rawDeltas = (range: string, bucket?: string) =>
-    `SELECT ${bucket ? `${bucket} AS t, ` : ''}${dimSelect}sum(${spec.delta})::float8 AS d
-  FROM ledger_events e WHERE e.kind = ANY(${kinds}) AND ${range}${eventFilter}${groupBy(eventDims.length + (bucket ? 1 : 0))}`;
-  const rolledDeltas = (range: string, bucket?: string) =>
-    `SELECT ${bucket ? `${bucket} AS t, ` : ''}${dimSelect}sum(e.events * ${spec.delta})::float8 AS d
-  FROM ledger_rollup_hourly e WHERE e.kind = ANY(${kinds}) AND ${range}${eventFilter}${groupBy(eventDims.length + (bucket ? 1 : 0))}`;
-  // From the window's end to now: the whole hours in between come from the rollup (now() is only known in SQL).
-  const firstHour = params.add(new Date(Math.ceil(plan.window.toMs / HOUR_MS) * HOUR_MS).toISOString(), 'timestamptz');
-  const nowHour = `date_bin('1 hour', now(), TIMESTAMPTZ '2001-01-01 00:00:00+00')`;
-  const afterTo = `SELECT ${list('')}${aliases.length > 0 ? ', ' : ''}sum(d)::float8 AS d FROM (
-  (${rawDeltas(`e.occurred_at >= ${bounds.to} AND e.occurred_at < ${firstHour} AND e.occurred_at <= now()`)})
-  UNION ALL (${rolledDeltas(`e.bucket >= ${firstHour} AND e.bucket < ${nowHour}`)})
-  UNION ALL (${rawDeltas(`e.occurred_at >= greatest(${firstHour}, ${nowHour}) AND e.occurred_at <= now()`)})
-  ) x${groupBy(aliases.length)}`;
-  const on = (left: string, right: string) =>
-    aliases.length > 0 ? aliases.map((a) => `${left}.${a} IS NOT DISTINCT FROM ${right}.${a}`).join(' AND ') : 'true';
-  const seriesKeys = aliases.length > 0 ? list('') : '1 AS one';
+  // Jobs (with their labels) in the status at `instant`. Only jobs created before it can be in any status. A job whose
+  // status last changed before it (or never: running, rule 4) is in its current status; any other job's status is
+  // that of its latest lifecycle event before the instant. Two branches rather than one CASE, so the planner counts
+  // the lookup only for the jobs that changed since (a per-row subplan estimate on every job made JIT kick in).
+  const inStatusAt = (instant: string) => `SELECT j.id${dimSelect} FROM jobs j
+  WHERE j.created_at < ${instant} AND j.status = ${status}
+    AND (j.status_changed_at < ${instant} OR j.status_changed_at IS NULL)${filters}
+  UNION ALL
+  SELECT j.id${dimSelect} FROM jobs j LEFT JOIN LATERAL (
+    SELECT ${STATUS_OF_EVENT} AS status FROM ledger_events e
+    WHERE e.job_id = j.id AND e.kind = ANY(${kinds}) AND e.occurred_at < ${instant}
+    ORDER BY e.occurred_at DESC, ${RANK_OF_EVENT} DESC LIMIT 1
+  ) before_instant ON true
+  WHERE j.created_at < ${instant} AND j.status_changed_at >= ${instant}${filters}
+    AND coalesce(before_instant.status, 'running') = ${status}`;
 
   if (layout === 'instant') {
-    const text = `WITH now_state AS (${nowState}), after_to AS (${afterTo}),
-series AS (SELECT ${seriesKeys} FROM now_state UNION SELECT ${seriesKeys} FROM after_to)
-SELECT ${aliases.length > 0 ? `${list('series.')}, ` : ''}coalesce(now_state.n, 0) - coalesce(after_to.d, 0) AS v
-FROM series LEFT JOIN now_state ON ${on('now_state', 'series')} LEFT JOIN after_to ON ${on('after_to', 'series')}`;
+    const text = `SELECT ${aliases.map((a) => `${a}, `).join('')}count(*)::float8 AS v FROM (${inStatusAt(bounds.to)}) s${groupBy(1)}${aliases.length > 0 ? ' HAVING count(*) > 0' : ''}`;
     return { text, values: params.values };
   }
 
   const buckets = bucketSql(plan.window, params);
-  const split = bucketsOnHours(plan.window) ? splitHours(plan.window.fromMs, plan.window.toMs) : undefined;
-  const at = (ms: number) => params.add(new Date(ms).toISOString(), 'timestamptz');
-  const rawRange = (from: string, to: string) => `e.occurred_at >= ${from} AND e.occurred_at < ${to}`;
-  const windowDeltas = split
-    ? [
-        ...(split.head
-          ? [rawDeltas(rawRange(bounds.from, at(split.whole.from)), buckets.bucketOf('e.occurred_at'))]
-          : []),
-        rolledDeltas(
-          `e.bucket >= ${at(split.whole.from)} AND e.bucket < ${at(split.whole.to)}`,
-          buckets.bucketOf('e.bucket')
-        ),
-        ...(split.tail ? [rawDeltas(rawRange(at(split.whole.to), bounds.to), buckets.bucketOf('e.occurred_at'))] : []),
-      ]
-    : [rawDeltas(rawRange(bounds.from, bounds.to), buckets.bucketOf('e.occurred_at'))];
-  const text = `WITH now_state AS (${nowState}), after_to AS (${afterTo}),
-deltas AS (
-  SELECT t${aliases.map((a) => `, ${a}`).join('')}, sum(d)::float8 AS d FROM (
-  ${windowDeltas.map((part) => `(${part})`).join('\n  UNION ALL ')}
-  ) x${groupBy(aliases.length + 1)}
+  const series = aliases.length > 0 ? aliases.join(', ') : '1 AS one';
+  // a grouped series whose count is 0 at every point is left out: it would only list a label set seen in the window
+  const partition = aliases.length > 0 ? aliases.map((a) => `filled.${a}`).join(', ') : '1';
+  const on = (left: string, right: string) =>
+    aliases.length > 0 ? aliases.map((a) => `${left}.${a} IS NOT DISTINCT FROM ${right}.${a}`).join(' AND ') : 'true';
+  // Each job's steps in the window, in the order the status rule applies them: its lifecycle events, and its first
+  // sighting (running until a lifecycle event says otherwise) when that falls in the window.
+  const text = `WITH at_start AS (${inStatusAt(bounds.from)}),
+steps AS (
+  SELECT s.job_id, s.at, s.status = ${status} AS is_in,
+    lag(s.status = ${status}) OVER (PARTITION BY s.job_id ORDER BY s.at, s.rank, s.seq) AS was_in
+  FROM (
+    SELECT e.job_id, e.occurred_at AS at, ${RANK_OF_EVENT} AS rank, e.seq, ${STATUS_OF_EVENT} AS status
+    FROM ledger_events e
+    WHERE e.kind = ANY(${kinds}) AND e.job_id IS NOT NULL AND e.occurred_at >= ${bounds.from} AND e.occurred_at < ${bounds.to}
+    UNION ALL
+    SELECT j.id, j.created_at, -1, 0, 'running' FROM jobs j WHERE j.created_at >= ${bounds.from} AND j.created_at < ${bounds.to}
+  ) s
 ),
-series AS (SELECT ${seriesKeys} FROM now_state UNION SELECT ${seriesKeys} FROM after_to UNION SELECT ${seriesKeys} FROM deltas),
+deltas AS (
+  SELECT ${buckets.bucketOf('steps.at')} AS t${dimSelect},
+    sum(steps.is_in::int - coalesce(steps.was_in, a.id IS NOT NULL)::int)::float8 AS d
+  FROM steps JOIN jobs j ON j.id = steps.job_id LEFT JOIN at_start a ON a.id = steps.job_id
+  WHERE true${filters} GROUP BY 1${groupPositions(dims)}
+),
+initial AS (SELECT ${aliases.map((a) => `${a}, `).join('')}count(*)::float8 AS n FROM at_start${groupBy(1)}),
+series AS (SELECT ${series} FROM initial UNION SELECT ${series} FROM deltas),
 filled AS (
-  SELECT grid.t${aliases.map((a) => `, series.${a}`).join('')}, coalesce(deltas.d, 0) AS d
-  FROM ${buckets.grid} CROSS JOIN series LEFT JOIN deltas ON deltas.t = grid.t${aliases.map((a) => ` AND deltas.${a} IS NOT DISTINCT FROM series.${a}`).join('')}
+  SELECT grid.t${dimList('series.')}, coalesce(deltas.d, 0) AS d
+  FROM ${buckets.grid} CROSS JOIN series LEFT JOIN deltas ON deltas.t = grid.t AND ${on('deltas', 'series')}
+),
+counts AS (
+  SELECT filled.t${dimList('filled.')}, coalesce(initial.n, 0)
+    + sum(filled.d) OVER (PARTITION BY ${partition} ORDER BY filled.t) AS v
+  FROM filled LEFT JOIN initial ON ${on('initial', 'filled')}
 )
-SELECT filled.t${aliases.map((a) => `, filled.${a}`).join('')},
-  coalesce(now_state.n, 0) - coalesce(after_to.d, 0)
-    - coalesce(sum(filled.d) OVER (PARTITION BY ${aliases.length > 0 ? list('filled.') : '1'} ORDER BY filled.t DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS v
-FROM filled LEFT JOIN now_state ON ${on('now_state', 'filled')} LEFT JOIN after_to ON ${on('after_to', 'filled')}`;
+SELECT t${dimList('')}, v FROM (SELECT counts.*, max(v) OVER (PARTITION BY ${partition.replaceAll('filled.', '')}) AS peak FROM counts) c
+WHERE ${aliases.length > 0 ? 'peak > 0' : 'true'}`;
   return { text: seriesArraysSql(text, aliases), values: params.values };
 }
