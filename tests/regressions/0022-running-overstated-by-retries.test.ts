@@ -43,7 +43,7 @@ let plugin: PluginUnderTest;
 const events = retriedJobs();
 
 before(async () => {
-  ledger = await createLedgerTestDatabase('reg0018');
+  ledger = await createLedgerTestDatabase('reg0022');
   await appendEvents(await ledger.connect(), events);
   plugin = await launchPlugin();
 });
