@@ -71,7 +71,10 @@ const PRECEDENCE: Record<string, number> = {
   '**': 7,
 };
 
-/** Parses a math expression (Go-like precedence; `**` binds tighter than unary minus, right-associative). */
+/**
+ * Parses a math expression with the grammar of mathexp/parse/parse.go: `||` < `&&` < comparisons < `+ -` < `* / %` <
+ * `**` (left-associative) < unary `-` and `!`, which bind tightest (`-2 ** 2` is 4, `2 ** 3 ** 2` is 64).
+ */
 export function parseMath(text: string): Ast {
   const tokens = tokenize(text);
   let position = 0;
@@ -112,18 +115,17 @@ export function parseMath(text: string): Ast {
       return inner;
     }
     if (token.op === '-' || token.op === '!') {
-      return { type: 'unary', op: token.op, arg: power() };
+      return { type: 'unary', op: token.op, arg: primary() };
     }
     throw new ExpressionError(`unexpected "${token.op}" in "${text}"`);
   };
   const power = (): Ast => {
-    const base = primary();
-    const next = peek();
-    if (next?.type === 'op' && next.op === '**') {
+    let left = primary();
+    for (let next = peek(); next?.type === 'op' && next.op === '**'; next = peek()) {
       position++;
-      return { type: 'binary', op: '**', left: base, right: power() };
+      left = { type: 'binary', op: '**', left, right: primary() };
     }
-    return base;
+    return left;
   };
   const binary = (minPrecedence: number): Ast => {
     let left = power();

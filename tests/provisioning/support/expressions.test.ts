@@ -157,7 +157,8 @@ describe('math (mathexp/exp_nan_null_val_test.go, exp_test.go)', () => {
     ['$A * $B', { A: [num(1)], B: [series([1, null])] }, [series([1, null])]],
     ['$A * $B', { A: [num(null)], B: [series([1, null])] }, [series([null, null])]],
   ];
-  // binaryOp's short circuits and IEEE division (exp.go), Go's math.Pow and math.Round, funcs.go's perFloat
+  // binaryOp's short circuits and IEEE division (exp.go), parse.go's grammar, Go's math.Pow and math.Round,
+  // funcs.go's perFloat
   const goFloatCases: Array<[string, Record<string, ExprValue[]>, ExprValue[]]> = [
     ['$A / 0', { A: [num(1)] }, [num(Infinity)]],
     ['$A / 0', { A: [num(-1)] }, [num(-Infinity)]],
@@ -172,6 +173,8 @@ describe('math (mathexp/exp_nan_null_val_test.go, exp_test.go)', () => {
     ['inf() > 1e308', {}, [scalar(1)]],
     ['inf() - inf()', {}, [scalar(NaN_)]],
     ['1 ** inf()', {}, [scalar(1)]],
+    ['-2 ** 2', {}, [scalar(4)]], // parse.go: unary binds tighter than **
+    ['2 ** 3 ** 2', {}, [scalar(64)]], // and ** is left-associative
     ['-7 % 3', {}, [scalar(-1)]],
     ['round(-2.5)', {}, [scalar(-3)]],
     ['abs($A)', { A: [num(null)] }, [num(NaN_)]],
