@@ -12,7 +12,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { loadRules, renderTemplate, type LoadedRule } from './support/alertRules';
-import { evaluateRule, parseGrafanaDuration, ruleState, type DataRunner, type Labels } from './support/expressions';
+import {
+  evaluateRule,
+  parseGrafanaDuration,
+  ruleState,
+  type DataRunner,
+  type Evaluation,
+  type Labels,
+  type RuleState,
+} from './support/expressions';
 import { startLatencyProxy } from './support/latencyProxy';
 import { provisionedJsonData } from './support/provisioningFiles';
 import {
@@ -42,6 +50,8 @@ const SCENARIO_WINDOWS: Record<string, ScenarioWindow[]> = {
   ],
   // worker-03 dies at E-5m
   'worker-down': [{ scenario: 'worker-down', from: E - 15 * MINUTE, to: E, placementStart: E - 85 * MINUTE }],
+  // a migrated ledger without a single event: a new installation, or workers that never started
+  empty: [],
   // 60% of jobs escalate from E-30m
   'escalation-storm': [{ scenario: 'escalation-storm', from: E - 70 * MINUTE, to: E, placementStart: E - 90 * MINUTE }],
   // run_tests, run_shell and apply_patch 12x slower from E-20m
@@ -76,6 +86,26 @@ const EXPECTED: Record<string, Expectation> = {
   'ledger-escalation-storm': { scenario: 'escalation-storm' },
   'ledger-error-spike': { scenario: 'failure-spike' },
   'ledger-tokens-over-budget': { scenario: 'token-spike' },
+};
+
+/**
+ * Each rule's NoData and Error behaviour, decided per rule and documented in docs/stack.md ("No data and errors"):
+ * `empty` is Grafana's outcome on a ledger without events — metrics grouped by a dimension have no series, so the
+ * query has no data and Grafana makes the whole evaluation NoData; ungrouped counts and sums are 0 (docs/metrics.md),
+ * so those rules evaluate normally — and the state the rule's noDataState gives it; `down` is the state its
+ * execErrState gives it when the datasource cannot reach PostgreSQL (the evaluation is Error).
+ */
+const NO_DATA_AND_ERROR: Record<string, { empty: [Evaluation['health'], RuleState]; down: RuleState }> = {
+  'ledger-high-failure-rate': { empty: ['nodata', 'Normal'], down: 'Error' },
+  'ledger-queue-backlog': { empty: ['ok', 'Normal'], down: 'Error' },
+  'ledger-token-spike': { empty: ['ok', 'Normal'], down: 'Error' },
+  'ledger-worker-heartbeat-missing': { empty: ['nodata', 'NoData'], down: 'Error' },
+  'ledger-database-latency': { empty: ['ok', 'Normal'], down: 'Alerting' },
+  'ledger-slow-jobs': { empty: ['nodata', 'Normal'], down: 'Error' },
+  'ledger-slow-tools': { empty: ['nodata', 'Normal'], down: 'Error' },
+  'ledger-escalation-storm': { empty: ['ok', 'Normal'], down: 'Error' },
+  'ledger-error-spike': { empty: ['ok', 'Normal'], down: 'Error' },
+  'ledger-tokens-over-budget': { empty: ['nodata', 'Normal'], down: 'Error' },
 };
 
 const RULES = loadRules();
@@ -137,6 +167,7 @@ after(async () => {
 describe('the alert pack covers the seed list', () => {
   test('one expectation per provisioned rule, and a rule for every expectation', () => {
     assert.deepEqual(RULES.map((r) => r.uid).sort(), Object.keys(EXPECTED).sort());
+    assert.deepEqual(RULES.map((r) => r.uid).sort(), Object.keys(NO_DATA_AND_ERROR).sort());
   });
 });
 
@@ -219,20 +250,31 @@ describe('each rule fires under its scenario and stays quiet under steady', () =
       await proxy.close();
     }
   });
+});
 
-  test('a database that cannot be reached puts the latency rule in its execErrState (Alerting)', async () => {
-    const rule = RULES.find((r) => r.uid === 'ledger-database-latency');
-    assert.ok(rule);
-    const steady = ledgers.get('steady')!;
-    const closed = await startLatencyProxy({ host: '127.0.0.1', port: 9 }, 0);
-    const url = new URL(steady.readerUrl);
-    url.port = String(closed.port);
-    try {
-      const evaluation = await evaluateRule(rule, E, runner(steady, rule, url.toString()));
-      assert.equal(evaluation.health, 'error');
-      assert.equal(ruleState(rule, evaluation), 'Alerting');
-    } finally {
-      await closed.close();
-    }
-  });
+describe('each rule with no data and with the datasource down', () => {
+  for (const [uid, expected] of Object.entries(NO_DATA_AND_ERROR)) {
+    test(`${uid}: empty ledger → ${expected.empty[1]}, datasource down → ${expected.down}`, async () => {
+      const rule = RULES.find((r) => r.uid === uid);
+      assert.ok(rule, `rule ${uid} is provisioned`);
+      const empty = ledgers.get('empty')!;
+      const quiet = await evaluateRule(rule, E, runner(empty, rule));
+      const outcome = JSON.stringify(quiet.instances);
+      assert.equal(quiet.health, expected.empty[0], `${uid} on an empty ledger: ${quiet.error ?? outcome}`);
+      assert.equal(ruleState(rule, quiet), expected.empty[1], `${uid} on an empty ledger: ${outcome}`);
+
+      // a port nothing listens on: the datasource's connection fails, as when PostgreSQL is down
+      const closed = await startLatencyProxy({ host: '127.0.0.1', port: 9 }, 0);
+      const url = new URL(empty.readerUrl);
+      url.port = String(closed.port);
+      try {
+        const down = await evaluateRule(rule, E, runner(empty, rule, url.toString()));
+        assert.equal(down.health, 'error', `${uid} with the datasource down: ${JSON.stringify(down.instances)}`);
+        assert.deepEqual(down.instances[0]?.labels, { ref_id: 'A', datasource_uid: 'ledger' });
+        assert.equal(ruleState(rule, down), expected.down, `${uid} with the datasource down`);
+      } finally {
+        await closed.close();
+      }
+    });
+  }
 });
