@@ -167,10 +167,15 @@ function planMetrics(refId: string, model: z.infer<typeof QueryEnvelope>, window
       `[query] aggregation: ${metric.id} cannot be aggregated by ${aggregation} — use one of: ${metric.aggregations.join(', ')}`
     );
   }
-  for (const dimension of [...model.groupBy, ...model.filters.map((f) => f.key)]) {
-    if (!metric.dimensions.includes(dimension)) {
+  const fields = [
+    ['groupBy', model.groupBy],
+    ['filters', model.filters.map((f) => f.key)],
+  ] as const;
+  for (const [field, dimensions] of fields) {
+    const unknown = dimensions.find((dimension) => !metric.dimensions.includes(dimension));
+    if (unknown) {
       throw QueryError.badQuery(
-        `[query] groupBy/filters: ${metric.id} has no dimension "${dimension}" — it can be grouped and filtered by: ${metric.dimensions.join(', ') || 'nothing'}`
+        `[query] ${field}: ${metric.id} has no dimension "${unknown}" — it can be grouped and filtered by: ${metric.dimensions.join(', ') || 'nothing'}`
       );
     }
   }
