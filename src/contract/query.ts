@@ -150,15 +150,6 @@ export const NUMERIC_QUERY_FIELDS_COMPLETE: [NumericQueryField] extends [(typeof
   ? true
   : false = true;
 
-/**
- * A query as Grafana hands it back from a saved dashboard: any field may be `null` (tools, the HTTP API and cleared
- * editor fields write nulls), numeric fields may be strings, and Grafana's own keys (datasource, hide, key,
- * intervalMs, …) sit beside ours.
- */
-export type SavedLedgerQuery = {
-  [K in keyof LedgerQueryInput]?: LedgerQueryInput[K] | null | (K extends NumericQueryField ? string : never);
-} & Record<string, unknown>;
-
 const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 
 /**
