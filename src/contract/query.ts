@@ -135,13 +135,50 @@ export const DEFAULT_QUERY: Readonly<LedgerQueryInput> = {
   live: false,
 };
 
+/** The fields of the model that hold numbers. */
+type NumericQueryField = {
+  [K in keyof LedgerQueryInput]-?: NonNullable<LedgerQueryInput[K]> extends number ? K : never;
+}[keyof LedgerQueryInput];
+
+/**
+ * Numeric fields, which saved queries may hold as strings (`"limit": "100"`), as Grafana's own datasources accept.
+ * A new numeric field must be listed here: the check below fails to compile until it is.
+ */
+export const NUMERIC_QUERY_FIELDS = ['version', 'limit'] as const satisfies readonly NumericQueryField[];
+/** Compile-time: NUMERIC_QUERY_FIELDS lists every numeric field. */
+export const NUMERIC_QUERY_FIELDS_COMPLETE: [NumericQueryField] extends [(typeof NUMERIC_QUERY_FIELDS)[number]]
+  ? true
+  : false = true;
+
+const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/**
+ * Reads a saved query as the model means it: a field that is `null` is unset (dropped, so its default applies), a
+ * numeric field written as a decimal string is that number, an old version is upgraded (`migrateQuery`), and every
+ * other value is kept as it is — wrong types are left for validation, which names the field. Grafana's own keys
+ * are kept (validation ignores them). Shared by the backend (before validating) and the frontend (before editing
+ * and sending).
+ */
+export function readSavedQuery(saved: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === null) {
+      continue;
+    }
+    const numeric = (NUMERIC_QUERY_FIELDS as readonly string[]).includes(key);
+    query[key] = numeric && typeof value === 'string' && NUMBER_TEXT.test(value) ? Number(value) : value;
+  }
+  return migrateQuery(query);
+}
+
 /**
  * Upgrades a saved query to the current model. Version 0 (unversioned) queries are the same shape as version 1;
- * later changes add a step here, so old dashboards keep working.
+ * later changes add a step here, so old dashboards keep working. A version that is not a number is left for
+ * validation to report.
  */
-export function migrateQuery<T extends { version?: number }>(query: T): T & { version: number } {
+export function migrateQuery<T extends { version?: unknown }>(query: T): T & { version: unknown } {
   const version = query.version ?? 0;
-  if (version >= QUERY_MODEL_VERSION) {
+  if (typeof version !== 'number' || version >= QUERY_MODEL_VERSION) {
     return { ...query, version };
   }
   return { ...query, version: QUERY_MODEL_VERSION };

@@ -13,6 +13,7 @@ import {
   QUERY_LIMITS,
   QUERY_TYPES,
   SQL_FORMATS,
+  readSavedQuery,
   type LedgerQueryInput,
   type LedgerQueryModel,
 } from './query';
@@ -45,6 +46,21 @@ export const LedgerQuerySchema = z.object({
   dimension: z.enum(DIMENSIONS).optional(),
   annotationSources: z.array(z.enum(ANNOTATION_SOURCES)).max(ANNOTATION_SOURCES.length).optional(),
 });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Wraps a query schema so that it reads saved queries as the model means them (query.ts `readSavedQuery`: null is
+ * unset, numeric strings are numbers, old versions are upgraded; Grafana's keys are then ignored by the schema).
+ * Every field of the flat model gets this at once, so a new query type's fields need nothing more; a new numeric
+ * field is listed in NUMERIC_QUERY_FIELDS. Problems that remain (wrong types, missing required fields) are
+ * reported by the wrapped schema with the field's path.
+ */
+export function savedQuerySchema<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value) => (isRecord(value) ? readSavedQuery(value) : value), schema);
+}
 
 type Interchangeable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compile-time: the schema's input and output types are interchangeable with the model's. */

@@ -94,6 +94,28 @@ describe('LedgerDataSource.query', () => {
     expect(body.queries[0].filters).toEqual([{ key: 'agent', operator: '=', value: 'coder' }]);
   });
 
+  it('sends saved queries with null fields as unset, and interpolates them without "null"', async () => {
+    const ds = new LedgerDataSource(settings);
+    const saved = {
+      refId: 'A',
+      queryType: 'metrics',
+      metric: 'job.completed',
+      live: null,
+      legend: null,
+      search: null,
+      filters: [
+        { key: 'worker', operator: '=', value: '$worker' },
+        { key: 'mode', operator: '=', value: null },
+      ],
+    } as unknown as LedgerQuery;
+    await lastValueFrom(ds.query(request([saved])));
+    const body = sent[sent.length - 1].data as { queries: Array<Record<string, unknown>> };
+    expect(Object.values(body.queries[0]!)).not.toContain(null);
+    expect(body.queries[0]).toMatchObject({ filters: [{ key: 'worker', operator: '=', value: 'w1' }] });
+    const interpolated = ds.applyTemplateVariables(saved, {});
+    expect(JSON.stringify(interpolated)).not.toMatch(/null/);
+  });
+
   it('resolves the "browser" time zone to an IANA zone', async () => {
     const ds = new LedgerDataSource(settings);
     await lastValueFrom(ds.query(request([{ refId: 'A', metric: 'job.completed' }], 'browser')));

@@ -38,16 +38,17 @@ export class LedgerDataSource extends DataSourceWithBackend<LedgerQuery, LedgerJ
     return defaultQueryFor(app);
   }
 
+  // Grafana hands these saved queries as stored (nulls included); each reads them as the model means them.
   filterQuery(query: LedgerQuery): boolean {
-    return isRunnableQuery(query);
+    return isRunnableQuery(migrateLedgerQuery(query));
   }
 
   getQueryDisplayText(query: LedgerQuery): string {
-    return summarizeQuery(query);
+    return summarizeQuery(migrateLedgerQuery(query));
   }
 
   applyTemplateVariables(query: LedgerQuery, scopedVars: ScopedVars): LedgerQuery {
-    return interpolateQuery(query, getTemplateSrv(), scopedVars);
+    return interpolateQuery(migrateLedgerQuery(query), getTemplateSrv(), scopedVars);
   }
 
   query(request: DataQueryRequest<LedgerQuery>): Observable<DataQueryResponse> {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { findMetric, type MetricDescriptor } from '../../contract/metrics';
 import {
   ANNOTATION_SOURCES,
-  migrateQuery,
+  readSavedQuery,
   type AnnotationSource,
   type Aggregation,
   type Dimension,
@@ -15,7 +15,7 @@ import {
   type Format,
   type SqlFormat,
 } from '../../contract/query';
-import { LedgerQuerySchema } from '../../contract/querySchema';
+import { LedgerQuerySchema, savedQuerySchema } from '../../contract/querySchema';
 import { QueryError } from '../errors';
 import type { DataQuery } from '../plugin/types';
 import { bucketSeconds } from './buckets';
@@ -98,10 +98,12 @@ export interface AnnotationsPlan {
 /** Any validated query. */
 export type QueryPlan = MetricsPlan | LogsPlan | TracesPlan | SqlPlan | VariablesPlan | AnnotationsPlan;
 
-const QueryEnvelope = LedgerQuerySchema.extend({
-  /** IANA zone the frontend resolved from the dashboard setting ("browser" resolved to the viewer's zone). */
-  timezone: z.string().max(100).optional(),
-});
+const QueryEnvelope = savedQuerySchema(
+  LedgerQuerySchema.extend({
+    /** IANA zone the frontend resolved from the dashboard setting ("browser" resolved to the viewer's zone). */
+    timezone: z.string().max(100).optional(),
+  })
+);
 
 function isValidTimeZone(zone: string): boolean {
   try {
@@ -154,19 +156,26 @@ function planMetrics(refId: string, model: z.infer<typeof QueryEnvelope>, window
   if (!metric) {
     const name = (model.metric ?? '').slice(0, 100);
     throw QueryError.badQuery(
-      name ? `[query] unknown metric "${name}" — pick one from the metric list` : '[query] choose a metric'
+      name
+        ? `[query] metric: unknown metric "${name}" — pick one from the metric list`
+        : '[query] metric: choose a metric'
     );
   }
   const aggregation = model.aggregation ?? metric.defaultAggregation;
   if (!metric.aggregations.includes(aggregation)) {
     throw QueryError.badQuery(
-      `[query] ${metric.id} cannot be aggregated by ${aggregation} — use one of: ${metric.aggregations.join(', ')}`
+      `[query] aggregation: ${metric.id} cannot be aggregated by ${aggregation} — use one of: ${metric.aggregations.join(', ')}`
     );
   }
-  for (const dimension of [...model.groupBy, ...model.filters.map((f) => f.key)]) {
-    if (!metric.dimensions.includes(dimension)) {
+  const fields = [
+    ['groupBy', model.groupBy],
+    ['filters', model.filters.map((f) => f.key)],
+  ] as const;
+  for (const [field, dimensions] of fields) {
+    const unknown = dimensions.find((dimension) => !metric.dimensions.includes(dimension));
+    if (unknown) {
       throw QueryError.badQuery(
-        `[query] ${metric.id} has no dimension "${dimension}" — it can be grouped and filtered by: ${metric.dimensions.join(', ') || 'nothing'}`
+        `[query] ${field}: ${metric.id} has no dimension "${unknown}" — it can be grouped and filtered by: ${metric.dimensions.join(', ') || 'nothing'}`
       );
     }
   }
@@ -184,21 +193,42 @@ function planMetrics(refId: string, model: z.infer<typeof QueryEnvelope>, window
   };
 }
 
-/** Validates one query. Throws QueryError (400) describing the first problems found. */
-export function planQuery(query: DataQuery): QueryPlan {
+/**
+ * The query JSON of a DataQuery as an object. Grafana also sends the query type beside the JSON; a saved query
+ * without one of its own (missing, null or "") takes it from there.
+ */
+function savedModelOf(query: DataQuery): Record<string, unknown> {
   const raw = parseJson(query.json);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw QueryError.badQuery('[query] the query must be a JSON object');
   }
-  const withType = { ...(raw as Record<string, unknown>) };
-  if (withType.queryType === undefined && query.queryType) {
-    withType.queryType = query.queryType;
+  const model = { ...(raw as Record<string, unknown>) };
+  if (model.queryType === null || model.queryType === '') {
+    delete model.queryType;
   }
-  const parsed = QueryEnvelope.safeParse(migrateQuery(withType));
+  if (model.queryType === undefined && query.queryType) {
+    model.queryType = query.queryType;
+  }
+  return model;
+}
+
+/** The saved query of a DataQuery as the model means it (query.ts `readSavedQuery`), not yet validated. */
+export function savedQueryOf(query: DataQuery): Record<string, unknown> {
+  return readSavedQuery(savedModelOf(query));
+}
+
+/** The query model of a DataQuery, read and validated (defaults applied). Throws QueryError (400) naming fields. */
+function queryModelOf(query: DataQuery): z.infer<typeof QueryEnvelope> {
+  const parsed = QueryEnvelope.safeParse(savedModelOf(query));
   if (!parsed.success) {
     throw QueryError.badQuery(`[query] ${describeIssues(parsed.error)}`);
   }
-  const model = parsed.data;
+  return parsed.data;
+}
+
+/** Validates one query. Throws QueryError (400) describing the first problems found, each naming its field. */
+export function planQuery(query: DataQuery): QueryPlan {
+  const model = queryModelOf(query);
   const window = timeWindow(query, model.timezone);
   switch (model.queryType) {
     case 'metrics':
@@ -215,12 +245,12 @@ export function planQuery(query: DataQuery): QueryPlan {
       };
     case 'traces':
       if (!model.traceId?.trim()) {
-        throw QueryError.badQuery('[query] enter a job id or trace id');
+        throw QueryError.badQuery('[query] traceId: enter a job id or trace id');
       }
       return { kind: 'traces', refId: query.refId, traceId: model.traceId.trim(), window };
     case 'sql':
       if (!model.rawSql?.trim()) {
-        throw QueryError.badQuery('[query] the SQL query is empty');
+        throw QueryError.badQuery('[query] rawSql: the SQL query is empty');
       }
       return {
         kind: 'sql',
@@ -232,7 +262,7 @@ export function planQuery(query: DataQuery): QueryPlan {
       };
     case 'variables':
       if (!model.dimension) {
-        throw QueryError.badQuery('[query] choose the dimension whose values the variable lists');
+        throw QueryError.badQuery('[query] dimension: choose the dimension whose values the variable lists');
       }
       return { kind: 'variables', refId: query.refId, dimension: model.dimension, filters: model.filters, window };
     case 'annotations':

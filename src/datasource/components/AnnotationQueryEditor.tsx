@@ -6,6 +6,7 @@ import { ANNOTATION_SOURCES, DIMENSIONS, type AnnotationSource } from '../../con
 import { testIds } from '../../testIds';
 import { DEFAULT_ANNOTATION_QUERY } from '../annotations/ledgerAnnotations';
 import type { LedgerDataSource } from '../LedgerDataSource';
+import { migrateLedgerQuery } from '../query/migrateLedgerQuery';
 import type { LedgerJsonData, LedgerQuery } from '../types';
 import { FiltersEditor } from './filters/FiltersEditor';
 import { useDimensionSuggestions } from './filters/useDimensionSuggestions';
@@ -27,7 +28,12 @@ type Props = QueryEditorProps<LedgerDataSource, LedgerQuery, LedgerJsonData> & {
 /** Which ledger facts to mark on graphs, optionally filtered (e.g. one mode). */
 export function AnnotationQueryEditor({ query, onChange, datasource, range }: Props) {
   const suggestions = useDimensionSuggestions(datasource, range);
-  const annotationQuery: LedgerQuery = { ...DEFAULT_ANNOTATION_QUERY, ...query, queryType: 'annotations' };
+  // Saved annotation queries may hold nulls (null is unset, so the defaults apply).
+  const annotationQuery: LedgerQuery = {
+    ...DEFAULT_ANNOTATION_QUERY,
+    ...migrateLedgerQuery(query),
+    queryType: 'annotations',
+  };
   const sources = annotationQuery.annotationSources ?? [...ANNOTATION_SOURCES];
   return (
     <div data-testid={testIds.annotationEditor.container}>

@@ -4,7 +4,7 @@ import { RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { EDITOR_QUERY_TYPES, type QueryType } from '../../contract/query';
 import { testIds } from '../../testIds';
-import { migrateLedgerQuery, needsMigration } from '../query/migrateLedgerQuery';
+import { migrateLedgerQuery } from '../query/migrateLedgerQuery';
 import type { LedgerQuery } from '../types';
 import type { LedgerQueryEditorProps, TypeEditorProps } from './query/editorProps';
 import { LogsQueryEditor } from './query/LogsQueryEditor';
@@ -33,14 +33,16 @@ const EDITORS: Partial<Record<QueryType, React.ComponentType<TypeEditorProps>>> 
 
 /** The panel / Explore / alert-rule query editor: a type switch, then that type's editor. */
 export function QueryEditor(props: LedgerQueryEditorProps) {
-  const { query, datasource, range, app, onChange, onRunQuery } = props;
-
-  // Saved queries from an older model are upgraded once, so the next save stores the current shape.
+  const { datasource, range, app, onChange, onRunQuery } = props;
+  // The editors see the saved query as the model means it (nulls unset, old versions upgraded), and it is stored
+  // that way once, so the next save keeps the current shape.
+  const saved = props.query;
+  const query = migrateLedgerQuery(saved);
   useEffect(() => {
-    if (needsMigration(query)) {
-      onChange(migrateLedgerQuery(query));
+    if (query !== saved) {
+      onChange(query);
     }
-  }, [query, onChange]);
+  }, [query, saved, onChange]);
 
   const change = useCallback(
     (next: LedgerQuery, run = false) => {

@@ -5,6 +5,7 @@ import { Combobox, InlineField, InlineFieldRow, Stack } from '@grafana/ui';
 import { DIMENSIONS, type Dimension } from '../../contract/query';
 import { testIds } from '../../testIds';
 import type { LedgerDataSource } from '../LedgerDataSource';
+import { migrateLedgerQuery } from '../query/migrateLedgerQuery';
 import type { LedgerJsonData, LedgerQuery } from '../types';
 import { FiltersEditor } from './filters/FiltersEditor';
 import { useDimensionSuggestions } from './filters/useDimensionSuggestions';
@@ -21,17 +22,19 @@ const DIMENSION_HELP: Partial<Record<Dimension, string>> = {
 
 /** A template variable lists the values of one dimension, optionally narrowed by filters. */
 export function VariableQueryEditor({
-  query,
+  query: saved,
   onChange,
   datasource,
   range,
 }: QueryEditorProps<LedgerDataSource, LedgerQuery, LedgerJsonData, LedgerQuery>) {
+  const query = migrateLedgerQuery(saved);
   const suggestions = useDimensionSuggestions(datasource, range);
   const variableQuery: LedgerQuery = { ...query, queryType: 'variables' };
 
   useEffect(() => {
-    // A new variable starts on "mode" so its preview shows values at once.
-    if (query.queryType !== 'variables' || !query.dimension) {
+    // A new variable starts on "mode" so its preview shows values at once; a saved one is stored as the model
+    // means it (nulls unset).
+    if (query.queryType !== 'variables' || !query.dimension || query !== saved) {
       onChange({
         ...query,
         queryType: 'variables',
@@ -39,7 +42,7 @@ export function VariableQueryEditor({
         filters: query.filters ?? [],
       });
     }
-  }, [query, onChange]);
+  }, [query, saved, onChange]);
 
   return (
     <div data-testid={testIds.variableEditor.container}>

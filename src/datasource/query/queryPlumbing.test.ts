@@ -4,6 +4,7 @@ import { QUERY_MODEL_VERSION } from '../../contract/query';
 import { defaultQueryFor } from './defaultQuery';
 import { isRunnableQuery } from './isRunnableQuery';
 import { migrateLedgerQuery, needsMigration } from './migrateLedgerQuery';
+import type { LedgerQuery } from '../types';
 
 describe('migrateLedgerQuery', () => {
   it('stamps unversioned saved queries with the current version and keeps every field', () => {
@@ -19,6 +20,33 @@ describe('migrateLedgerQuery', () => {
     const migrated = migrateLedgerQuery(saved);
     expect(migrated).toEqual({ ...saved, version: QUERY_MODEL_VERSION });
     expect(needsMigration(migrated)).toBe(false);
+  });
+
+  it("reads saved nulls as unset and numbers written as strings as numbers, keeping Grafana's keys", () => {
+    const saved = {
+      refId: 'A',
+      datasource: { uid: 'x' },
+      queryType: 'logs',
+      limit: '250',
+      live: null,
+      legend: null,
+      version: null,
+    } as unknown as LedgerQuery;
+    const read = migrateLedgerQuery(saved);
+    expect(read).toEqual({
+      refId: 'A',
+      datasource: { uid: 'x' },
+      queryType: 'logs',
+      limit: 250,
+      version: QUERY_MODEL_VERSION,
+    });
+    expect(needsMigration(saved)).toBe(true);
+    expect(migrateLedgerQuery(read)).toBe(read);
+  });
+
+  it('leaves values it cannot read for the backend to name', () => {
+    const saved = { refId: 'A', version: QUERY_MODEL_VERSION, limit: 'many', filters: 'mode=x' };
+    expect(migrateLedgerQuery(saved as unknown as LedgerQuery)).toBe(saved);
   });
 
   it('returns current queries as they are', () => {

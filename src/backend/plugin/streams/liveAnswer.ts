@@ -6,7 +6,7 @@
 import type { CheckedFrame } from '../../frames/frame';
 import { executePlan, type ExecutionTarget } from '../../query/execute';
 import { runLogsWithHead } from '../../query/logs/runLogs';
-import type { QueryPlan } from '../../query/plan';
+import { savedQueryOf, type QueryPlan } from '../../query/plan';
 import type { DataQuery } from '../types';
 import { liveMetricFrame, onChannel } from './liveFrames';
 import { liveSpecOf, pathOf } from './liveSpec';
@@ -24,7 +24,8 @@ export async function liveAnswer(
   datasource: { uid: string; scope: string },
   signal: AbortSignal
 ): Promise<CheckedFrame[]> {
-  const model = JSON.parse(Buffer.from(query.json).toString('utf8') || '{}') as Record<string, unknown>;
+  // The saved query as planned (nulls unset, numbers read), so the channel path names the same query.
+  const model = savedQueryOf(query);
   if (plan.kind === 'logs') {
     const { frames, headSeq } = await runLogsWithHead(plan, target, signal);
     const channel = `ds/${datasource.uid}/${pathOf(liveSpecOf(query, model, headSeq), datasource.scope)}`;

@@ -37,8 +37,10 @@ interface Props {
 }
 
 /** Key / operator / value rows with value suggestions from the backend. */
-export function FiltersEditor({ filters, dimensions, onChange, loadOptions, suggestionsAvailable }: Props) {
+export function FiltersEditor({ filters: saved, dimensions, onChange, loadOptions, suggestionsAvailable }: Props) {
   const ids = testIds.filters;
+  // A saved query may hold anything here; the backend names a wrong one, the editor shows no rows for it.
+  const filters: readonly Filter[] = Array.isArray(saved) ? saved : [];
   const keyOptions = useMemo(
     () => dimensions.map((dimension) => ({ value: dimension, label: dimension })),
     [dimensions]

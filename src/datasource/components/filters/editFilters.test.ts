@@ -2,6 +2,7 @@ import { QUERY_LIMITS } from '../../../contract/query';
 import {
   addFilter,
   completeFilters,
+  editableFilters,
   removeFilter,
   setFilterKey,
   setFilterOperator,
@@ -64,5 +65,23 @@ describe('filter editing', () => {
     expect(removeFilter(filters, 0)).toEqual([filters[1]]);
     expect(completeFilters(filters)).toEqual([filters[0]]);
     expect(completeFilters(undefined)).toEqual([]);
+  });
+
+  it('repairs saved filters the editor could not show, and returns sound ones as they are', () => {
+    const sound = [{ key: 'mode' as const, operator: 'in' as const, value: ['a'] }];
+    expect(editableFilters(sound)).toBe(sound);
+    expect(editableFilters(undefined)).toBeUndefined();
+    expect(
+      editableFilters([
+        { key: 'mode', operator: null, value: 'genius' },
+        { key: 'worker', operator: 'not in', value: null },
+        null,
+        { key: 'tool', operator: '=' },
+      ])
+    ).toEqual([
+      { key: 'mode', operator: '=', value: 'genius' },
+      { key: 'worker', operator: 'not in', value: [] },
+      { key: 'tool', operator: '=', value: '' },
+    ]);
   });
 });

@@ -22,6 +22,34 @@ export function completeFilters(filters: readonly Filter[] | undefined): Filter[
   return (filters ?? []).filter(isCompleteFilter);
 }
 
+/**
+ * Saved filters as the editor can show them: a filter with a null, missing or unknown operator gets `=`, one with a
+ * null or missing value an empty one (left out of requests until filled in, as any incomplete filter); entries that
+ * are not objects are dropped. The same value comes back when nothing needed repair; anything but an array, and a
+ * wrong key, is left for the backend to name.
+ */
+export function editableFilters<T>(filters: T): T | Filter[] {
+  if (!Array.isArray(filters)) {
+    return filters;
+  }
+  let repaired = false;
+  const result = filters.flatMap((entry: unknown): Filter[] => {
+    if (typeof entry !== 'object' || entry === null) {
+      repaired = true;
+      return [];
+    }
+    const filter = entry as Partial<Record<keyof Filter, unknown>>;
+    const operator = FILTER_OPERATORS.find((known) => known === filter.operator) ?? '=';
+    const value = typeof filter.value === 'string' || Array.isArray(filter.value) ? filter.value : undefined;
+    if (operator === filter.operator && value !== undefined) {
+      return [entry as Filter];
+    }
+    repaired = true;
+    return [{ ...(entry as Filter), operator, value: value ?? (isListOperator(operator) ? [] : '') }];
+  });
+  return repaired ? result : (filters as Filter[]);
+}
+
 /** Adds a filter on the first dimension not filtered yet (or the first one), unless the list is full. */
 export function addFilter(filters: readonly Filter[], dimensions: readonly Dimension[]): Filter[] {
   const used = new Set(filters.map((f) => f.key));
