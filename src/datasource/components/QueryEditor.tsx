@@ -15,6 +15,7 @@ import { TracesQueryEditor } from './query/TracesQueryEditor';
 
 const TYPE_LABELS: Record<(typeof EDITOR_QUERY_TYPES)[number], string> = {
   metrics: 'Metrics',
+  jobs: 'Jobs',
   logs: 'Logs',
   traces: 'Traces',
   sql: 'SQL',
