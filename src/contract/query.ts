@@ -90,6 +90,17 @@ export function defaultJobSort(jobWindow: JobWindow = 'finished'): JobSortField 
 /** Rows a jobs listing returns when the query sets no `limit`. */
 export const DEFAULT_JOB_ROWS = 100;
 
+/** Dimensions a jobs listing can be filtered by (columns of the jobs table). */
+export const JOB_DIMENSIONS = [
+  'mode',
+  'agent',
+  'worker',
+  'status',
+  'error_type',
+  'job',
+] as const satisfies readonly Dimension[];
+export type JobDimension = (typeof JOB_DIMENSIONS)[number];
+
 /** Comparison operators of job conditions. */
 export const COMPARISON_OPERATORS = ['>', '>=', '<', '<=', '='] as const;
 export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];

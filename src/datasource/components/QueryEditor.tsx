@@ -7,6 +7,7 @@ import { testIds } from '../../testIds';
 import { migrateLedgerQuery, needsMigration } from '../query/migrateLedgerQuery';
 import type { LedgerQuery } from '../types';
 import type { LedgerQueryEditorProps, TypeEditorProps } from './query/editorProps';
+import { JobsQueryEditor } from './query/JobsQueryEditor';
 import { LogsQueryEditor } from './query/LogsQueryEditor';
 import { MetricsQueryEditor } from './query/MetricsQueryEditor';
 import { SqlQueryEditor } from './query/SqlQueryEditor';
@@ -27,6 +28,7 @@ const TYPE_OPTIONS: Array<SelectableValue<QueryType>> = EDITOR_QUERY_TYPES.map((
 
 const EDITORS: Partial<Record<QueryType, React.ComponentType<TypeEditorProps>>> = {
   metrics: MetricsQueryEditor,
+  jobs: JobsQueryEditor,
   logs: LogsQueryEditor,
   traces: TracesQueryEditor,
   sql: SqlQueryEditor,

@@ -2,17 +2,17 @@
  * The jobs listing's fields → SQL over the `jobs` table (alias `j`). The only way a field name becomes SQL: fixed
  * tables here, never input.
  */
-import type { Dimension, JobNumberField, JobSortField } from '../../../contract/query';
-import { JOBS_DIMENSION_COLUMNS } from '../metrics/definitions';
+import type { JobDimension, JobNumberField, JobSortField } from '../../../contract/query';
 
-/** Dimensions a jobs listing can be filtered by, and their columns (error_type is a column of jobs, not a name). */
-export const JOB_DIMENSION_COLUMNS: Readonly<Partial<Record<Dimension, string>>> = {
-  ...JOBS_DIMENSION_COLUMNS,
+/** Column of each dimension a jobs listing can be filtered by. */
+export const JOB_DIMENSION_COLUMNS: Readonly<Record<JobDimension, string>> = {
+  mode: 'j.mode',
+  agent: 'j.agent',
+  worker: 'j.worker_id',
+  status: 'j.status',
   error_type: 'j.error_type',
+  job: 'j.id',
 };
-
-/** The dimensions of JOB_DIMENSION_COLUMNS, in the contract's order (what the editor offers). */
-export const JOB_DIMENSIONS = Object.keys(JOB_DIMENSION_COLUMNS) as Dimension[];
 
 /**
  * Expression of each numeric field, as float8 so every comparison and the frame read plain numbers. NULL when the

@@ -48,7 +48,7 @@ function windowSql(plan: JobsPlan, params: Params): string {
 export function jobsSql(plan: JobsPlan): Sql {
   const params = new Params();
   const columnOf = (dimension: Dimension) => {
-    const column = JOB_DIMENSION_COLUMNS[dimension];
+    const column = (JOB_DIMENSION_COLUMNS as Partial<Record<Dimension, string>>)[dimension];
     if (!column) {
       throw QueryError.internal(`[plugin] jobs have no dimension "${dimension}" (planJobs lets none through)`);
     }

@@ -1,8 +1,13 @@
 /** Validates a jobs listing: the checks the schema cannot express, each failing with a message naming the field. */
-import { DEFAULT_JOB_ROWS, defaultJobSort, QUERY_LIMITS } from '../../../contract/query';
+import {
+  DEFAULT_JOB_ROWS,
+  defaultJobSort,
+  JOB_DIMENSIONS,
+  QUERY_LIMITS,
+  type Dimension,
+} from '../../../contract/query';
 import { QueryError } from '../../errors';
 import type { JobsPlan, QueryModel, TimeWindow } from '../plan';
-import { JOB_DIMENSION_COLUMNS, JOB_DIMENSIONS } from './jobColumns';
 
 /** Builds the plan of a jobs listing from the parsed model. */
 export function planJobs(refId: string, model: QueryModel, window: TimeWindow): JobsPlan {
@@ -13,7 +18,7 @@ export function planJobs(refId: string, model: QueryModel, window: TimeWindow): 
     );
   }
   model.filters.forEach((filter, index) => {
-    if (!JOB_DIMENSION_COLUMNS[filter.key]) {
+    if (!(JOB_DIMENSIONS as readonly Dimension[]).includes(filter.key)) {
       throw QueryError.badQuery(
         `[query] filters.${index}.key: jobs cannot be filtered by "${filter.key}" — use one of: ${JOB_DIMENSIONS.join(', ')}`
       );
