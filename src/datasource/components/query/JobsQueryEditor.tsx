@@ -1,5 +1,5 @@
 import React from 'react';
-import { Combobox, InlineField, InlineFieldRow, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import { Combobox, InlineField, InlineFieldRow, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import {
   DEFAULT_JOB_ROWS,
@@ -15,6 +15,7 @@ import { useDimensionSuggestions } from '../filters/useDimensionSuggestions';
 import { JobConditionsEditor } from '../jobs/JobConditionsEditor';
 import { JOB_WINDOW_OPTIONS, SORT_FIELD_OPTIONS } from '../jobs/jobFields';
 import { LABEL_WIDTH, type TypeEditorProps } from './editorProps';
+import { LimitInput } from './LimitInput';
 import { QuerySummary } from './QuerySummary';
 
 const DIRECTION_OPTIONS = [
@@ -85,22 +86,12 @@ export function JobsQueryEditor({ query, datasource, range, onChange }: TypeEdit
           />
         </div>
         <InlineField label="Limit" tooltip={`Jobs listed, at most ${QUERY_LIMITS.jobRows.toLocaleString('en-US')}`}>
-          <Input
-            data-testid={ids.limit}
-            type="number"
-            width={10}
-            min={1}
+          <LimitInput
+            query={query}
             max={QUERY_LIMITS.jobRows}
-            placeholder={String(DEFAULT_JOB_ROWS)}
-            value={query.limit ?? ''}
-            onChange={(event) => {
-              const limit = Number(event.currentTarget.value);
-              onChange({
-                ...query,
-                limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, QUERY_LIMITS.jobRows) : undefined,
-              });
-            }}
-            onBlur={() => onChange(query, true)}
+            fallback={DEFAULT_JOB_ROWS}
+            testId={ids.limit}
+            onChange={onChange}
           />
         </InlineField>
       </InlineFieldRow>
