@@ -13,14 +13,14 @@
 export const QUERY_MODEL_VERSION = 1;
 
 /**
- * Kinds of query. The editor's switch offers the first four; `variables` (dimension values for template
+ * Kinds of query. The editor's switch offers the first five; `variables` (dimension values for template
  * variables) and `annotations` come from the variable and annotation editors.
  */
-export const QUERY_TYPES = ['metrics', 'logs', 'traces', 'sql', 'variables', 'annotations'] as const;
+export const QUERY_TYPES = ['metrics', 'jobs', 'logs', 'traces', 'sql', 'variables', 'annotations'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 /** The query types a panel's query editor switches between. */
-export const EDITOR_QUERY_TYPES = ['metrics', 'logs', 'traces', 'sql'] as const satisfies readonly QueryType[];
+export const EDITOR_QUERY_TYPES = ['metrics', 'jobs', 'logs', 'traces', 'sql'] as const satisfies readonly QueryType[];
 
 /** Ledger facts an annotation query can mark on a graph. `incident` marks regions (start–end), the others points. */
 export const ANNOTATION_SOURCES = ['escalation', 'job.failed', 'budget.exceeded', 'incident'] as const;
@@ -62,6 +62,56 @@ export interface Filter {
   value: string | string[];
 }
 
+/** Numeric fields of a job (jobs listing): `queue_ms` is claim − creation, `token_cap_used` percent of the cap. */
+export const JOB_NUMBER_FIELDS = [
+  'duration_ms',
+  'queue_ms',
+  'tokens_used',
+  'token_cap',
+  'token_cap_used',
+  'cost_usd',
+  'attempts',
+] as const;
+export type JobNumberField = (typeof JOB_NUMBER_FIELDS)[number];
+
+/** What a jobs listing may be sorted by. */
+export const JOB_SORT_FIELDS = ['finished', 'created', ...JOB_NUMBER_FIELDS] as const;
+export type JobSortField = (typeof JOB_SORT_FIELDS)[number];
+
+/** Which jobs the time range selects: finished in it, created in it, or active (unfinished) at some point of it. */
+export const JOB_WINDOWS = ['finished', 'created', 'active'] as const;
+export type JobWindow = (typeof JOB_WINDOWS)[number];
+
+/** The sort of a listing without `sortBy`: the time that selects its jobs (creation for active jobs). */
+export function defaultJobSort(jobWindow: JobWindow = 'finished'): JobSortField {
+  return jobWindow === 'finished' ? 'finished' : 'created';
+}
+
+/** Rows a jobs listing returns when the query sets no `limit`. */
+export const DEFAULT_JOB_ROWS = 100;
+
+/** Dimensions a jobs listing can be filtered by (columns of the jobs table). */
+export const JOB_DIMENSIONS = [
+  'mode',
+  'agent',
+  'worker',
+  'status',
+  'error_type',
+  'job',
+] as const satisfies readonly Dimension[];
+export type JobDimension = (typeof JOB_DIMENSIONS)[number];
+
+/** Comparison operators of job conditions. */
+export const COMPARISON_OPERATORS = ['>', '>=', '<', '<=', '='] as const;
+export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
+
+/** One condition on a numeric job field; a job whose field is empty (e.g. no duration yet) never matches it. */
+export interface JobCondition {
+  field: JobNumberField;
+  operator: ComparisonOperator;
+  value: number;
+}
+
 /** Format of a raw SQL query's result. */
 export const SQL_FORMATS = ['table', 'timeseries'] as const;
 export type SqlFormat = (typeof SQL_FORMATS)[number];
@@ -73,6 +123,8 @@ export const QUERY_LIMITS = {
   filterValues: 1000,
   stringLength: 1000,
   logLines: 100_000,
+  jobConditions: 20,
+  jobRows: 5000,
   rawSqlLength: 100_000,
 } as const;
 
@@ -96,6 +148,14 @@ export interface LedgerQueryInput {
   search?: string;
   /** Maximum log lines returned (newest first). */
   limit?: number;
+  // jobs (also `filters`, and `limit`: at most QUERY_LIMITS.jobRows, default 100)
+  /** Conditions on numeric job fields, all of which must hold. */
+  jobConditions?: JobCondition[];
+  /** Which jobs the time range selects (default `finished`). */
+  jobWindow?: JobWindow;
+  /** Sort field (default: the `jobWindow` time, `created` for `active`); empty values always sort last. */
+  sortBy?: JobSortField;
+  sortDesc?: boolean;
   // traces
   /** A job id or a trace id; the trace of that job is returned. */
   traceId?: string;

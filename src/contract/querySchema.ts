@@ -7,9 +7,13 @@ import { z } from 'zod';
 import {
   AGGREGATIONS,
   ANNOTATION_SOURCES,
+  COMPARISON_OPERATORS,
   DIMENSIONS,
   FILTER_OPERATORS,
   FORMATS,
+  JOB_NUMBER_FIELDS,
+  JOB_SORT_FIELDS,
+  JOB_WINDOWS,
   QUERY_LIMITS,
   QUERY_TYPES,
   SQL_FORMATS,
@@ -27,6 +31,13 @@ export const FilterSchema = z.object({
   value: z.union([text, z.array(text).max(QUERY_LIMITS.filterValues)]),
 });
 
+/** One condition on a numeric job field. */
+export const JobConditionSchema = z.object({
+  field: z.enum(JOB_NUMBER_FIELDS),
+  operator: z.enum(COMPARISON_OPERATORS),
+  value: z.number(),
+});
+
 /** The query fields the datasource owns. Grafana's own fields (refId, datasource, hide, …) are ignored. */
 export const LedgerQuerySchema = z.object({
   version: z.number().int().min(0).optional(),
@@ -40,6 +51,10 @@ export const LedgerQuerySchema = z.object({
   legend: z.string().max(200).optional(),
   search: text.optional(),
   limit: z.number().int().min(1).max(QUERY_LIMITS.logLines).optional(),
+  jobConditions: z.array(JobConditionSchema).max(QUERY_LIMITS.jobConditions).optional(),
+  jobWindow: z.enum(JOB_WINDOWS).optional(),
+  sortBy: z.enum(JOB_SORT_FIELDS).optional(),
+  sortDesc: z.boolean().optional(),
   traceId: z.string().max(200).optional(),
   rawSql: z.string().max(QUERY_LIMITS.rawSqlLength).optional(),
   sqlFormat: z.enum(SQL_FORMATS).default('table'),

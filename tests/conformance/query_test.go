@@ -157,6 +157,16 @@ func queryCases() []queryCase {
 		{name: "logs/search", query: map[string]any{"queryType": "logs", "search": "read_file"},
 			expect: fc.Expect{Kind: fc.Logs, Range: &window, MinRows: 1, Extra: atMostRows(inWindowTotal() - 1)}},
 
+		// jobs listing (table panels): one row per job of the jobs state table, empty values as nulls
+		{name: "jobs/over a minute, slowest first", query: map[string]any{"queryType": "jobs", "sortBy": "duration_ms",
+			"jobConditions": []any{map[string]any{"field": "duration_ms", "operator": ">=", "value": 60_000}}},
+			expect: fc.Expect{Kind: fc.Table, Table: &fc.TableExpect{Columns: jobColumns(), Rows: completedJobRows(), Ordered: true}}},
+		{name: "jobs/failed, values it never had are empty", query: map[string]any{"queryType": "jobs",
+			"filters": []any{map[string]any{"key": "status", "operator": "=", "value": "failed"}}},
+			expect: fc.Expect{Kind: fc.Table, Table: &fc.TableExpect{Columns: jobColumns(), Rows: [][]any{
+				{"job-9", "failed", "mechanic", "codex", "worker-2", "timeout", at(140 * time.Minute), nil, failedAt, nil, nil, 0, nil, nil, 0, 0, nil},
+			}}}},
+
 		// traces (Explore trace view)
 		{name: "traces/by trace id", query: map[string]any{"queryType": "traces", "traceId": traceID},
 			expect: traceExpect()},
@@ -190,6 +200,41 @@ func queryCases() []queryCase {
 		{name: "annotations/escalations and failures", query: map[string]any{"queryType": "annotations", "annotationSources": []string{"escalation", "job.failed"}},
 			expect: fc.Expect{Kind: fc.Annotations, Range: &window, Times: []time.Time{escalationAt, failedAt}}},
 	}
+}
+
+// jobColumns: the jobs listing's fields (docs/queries.md, "Jobs").
+func jobColumns() []fc.Column {
+	columns := []fc.Column{}
+	for _, name := range []string{"job", "status", "mode", "agent", "worker", "error_type"} {
+		columns = append(columns, fc.Column{Name: name, Type: "string"})
+	}
+	for _, name := range []string{"created", "claimed", "finished"} {
+		columns = append(columns, fc.Column{Name: name, Type: "time"})
+	}
+	for _, name := range []string{"duration_ms", "queue_ms", "tokens_used", "token_cap", "token_cap_used", "cost_usd", "attempts"} {
+		columns = append(columns, fc.Column{Name: name, Type: "number"})
+	}
+	return append(columns, fc.Column{Name: "trace_id", Type: "string"})
+}
+
+// completedJobRows: the completions of the window, all 60 s long, so ties sort by job id (descending as the sort).
+// Only job-0 was created, claimed and traced; the others are known from their completion alone.
+func completedJobRows() [][]any {
+	var rows [][]any
+	for i := len(completions) - 1; i >= 0; i-- {
+		c := completions[i]
+		var agent any
+		if c.agent != "" {
+			agent = c.agent
+		}
+		// created: the job's earliest event (job-5's escalation comes after its completion)
+		row := []any{c.job, "completed", c.mode, agent, c.worker, nil, at(c.at), nil, at(c.at), 60_000, nil, 0, nil, nil, 0, 0, nil}
+		if c.job == "job-0" {
+			row = []any{"job-0", "completed", "genius", "claude", "worker-1", nil, at(time.Minute), at(2 * time.Minute), at(5 * time.Minute), 60_000, 60_000, 1250, nil, nil, 0.0125, 1, traceID}
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 func metricsQuery(aggregation, format string, groupBy ...string) map[string]any {

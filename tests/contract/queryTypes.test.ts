@@ -1,5 +1,5 @@
 /**
- * Contract tests for the logs, traces, sql, variables and annotations query kinds and the resource routes: act as
+ * Contract tests for the jobs, logs, traces, sql, variables and annotations query kinds and the resource routes: act as
  * Grafana towards the built executable (gRPC), decode every frame with apache-arrow the way Grafana's Go reader
  * would see it, and cancel a call to prove its SQL stops on the server.
  */
@@ -149,6 +149,83 @@ describe('query kinds and resources, through the built executable', () => {
     assert.deepEqual([response.responses.BAD.status, response.responses.BAD.errorSource], [400, 'downstream']);
     assert.match(response.responses.BAD.error, /^\[read-only\] DELETE statements cannot run here/);
     assert.equal(response.responses.MISSING.status, 404);
+  });
+
+  it('answers a jobs listing as a typed table whose job cells link to the job page and its trace', async () => {
+    // Oracle: each job's latest finish in the fixture (a completion wins a tie), plain TypeScript over the events.
+    const latest = new Map<string, { at: number; durationMs: number; completed: boolean }>();
+    for (const e of FIXTURE_EVENTS) {
+      if ((e.kind === 'job.completed' || e.kind === 'job.failed') && e.jobId && typeof e.durationMs === 'number') {
+        const at = new Date(e.occurredAt).getTime();
+        const seen = latest.get(e.jobId);
+        const completed = e.kind === 'job.completed';
+        if (!seen || at > seen.at || (at === seen.at && completed && !seen.completed)) {
+          latest.set(e.jobId, { at, durationMs: e.durationMs, completed });
+        }
+      }
+    }
+    const expected = [...latest]
+      .filter(([, f]) => f.at >= FIXTURE_RANGE.from && f.at < FIXTURE_RANGE.to && f.durationMs > 10_000)
+      .sort(([a, x], [b, y]) => y.durationMs - x.durationMs || (a < b ? 1 : -1));
+    assert.ok(expected.length >= 2, 'the fixture has jobs over 10 s');
+
+    const response = await query([
+      q('JOBS', {
+        queryType: 'jobs',
+        jobConditions: [{ field: 'duration_ms', operator: '>', value: 10_000 }],
+        sortBy: 'duration_ms',
+      }),
+      q('BAD', { queryType: 'jobs', limit: 5001 }),
+    ]);
+    assert.equal(response.responses.JOBS.status, 200, response.responses.JOBS.error);
+    const jobs = tableFromIPC(response.responses.JOBS.frames[0]);
+    assert.deepEqual(fieldSummary(jobs), [
+      'job:Utf8',
+      'status:Utf8',
+      'mode:Utf8?',
+      'agent:Utf8?',
+      'worker:Utf8?',
+      'error_type:Utf8?',
+      'created:Timestamp<NANOSECOND>',
+      'claimed:Timestamp<NANOSECOND>?',
+      'finished:Timestamp<NANOSECOND>?',
+      'duration_ms:Float64?',
+      'queue_ms:Float64?',
+      'tokens_used:Int64',
+      'token_cap:Int64?',
+      'token_cap_used:Float64?',
+      'cost_usd:Float64',
+      'attempts:Int32',
+      'trace_id:Utf8?',
+    ]);
+    assert.equal(frameMeta(jobs).preferredVisualisationType, 'table');
+    assert.deepEqual(
+      column(jobs, 'job'),
+      expected.map(([id]) => id)
+    );
+    assert.deepEqual(
+      column(jobs, 'duration_ms'),
+      expected.map(([, f]) => f.durationMs)
+    );
+    const config = (name: string) =>
+      JSON.parse(jobs.schema.fields.find((f) => f.name === name)!.metadata.get('config') ?? '{}');
+    assert.deepEqual(
+      config('job').links.map((link: { url: string; internal?: unknown }) => link.internal ?? link.url),
+      [
+        '/a/aicodeteam-ledger-app/job/${__value.raw}',
+        {
+          query: { refId: 'trace', queryType: 'traces', traceId: '${__value.raw}' },
+          datasourceUid: 'ledger-test',
+          datasourceName: 'Ledger',
+        },
+      ]
+    );
+    assert.deepEqual(
+      ['duration_ms', 'tokens_used', 'token_cap_used', 'cost_usd'].map((name) => config(name).unit),
+      ['ms', 'suffix: tokens', 'percent', 'currencyUSD']
+    );
+    assert.deepEqual([response.responses.BAD.status, response.responses.BAD.errorSource], [400, 'downstream']);
+    assert.match(response.responses.BAD.error, /^\[query\] limit: a jobs listing returns at most 5000 jobs/);
   });
 
   it('serves the resource routes over CallResource', async () => {

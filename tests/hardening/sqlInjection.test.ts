@@ -107,6 +107,26 @@ function queriesWith(s: string): Array<{ field: string; json: Record<string, unk
     { field: 'logs.search', json: { queryType: 'logs', search: `"${s}"` }, matchesNothing: true },
     { field: 'logs.filter !=', json: { queryType: 'logs', limit: 5, filters: f('job', '!=', s) } },
     { field: 'logs.filter =', json: { queryType: 'logs', filters: f('worker', '=', s) }, matchesNothing: true },
+    {
+      field: 'jobs.filter =',
+      json: { queryType: 'jobs', jobWindow: 'active', filters: f('error_type', '=', s) },
+      matchesNothing: true,
+    },
+    { field: 'jobs.filter =~', json: { queryType: 'jobs', filters: f('worker', '=~', s) } },
+    {
+      field: 'jobs.condition field',
+      json: { queryType: 'jobs', jobConditions: [{ field: s, operator: '>', value: 1 }] },
+    },
+    {
+      field: 'jobs.condition operator',
+      json: { queryType: 'jobs', jobConditions: [{ field: 'duration_ms', operator: s, value: 1 }] },
+    },
+    {
+      field: 'jobs.condition value',
+      json: { queryType: 'jobs', jobConditions: [{ field: 'duration_ms', operator: '>', value: s }] },
+    },
+    { field: 'jobs.sortBy', json: { queryType: 'jobs', sortBy: s } },
+    { field: 'jobs.jobWindow', json: { queryType: 'jobs', jobWindow: s } },
     { field: 'traces.traceId', json: { queryType: 'traces', traceId: s } },
     { field: 'variables.dimension', json: { queryType: 'variables', dimension: s } },
     {

@@ -8,6 +8,7 @@ import { QueryError } from '../errors';
 import type { CheckedFrame } from '../frames/frame';
 import type { LedgerSettings } from '../settings/parseSettings';
 import { runAnnotations } from './annotations/runAnnotations';
+import { runJobs } from './jobs/runJobs';
 import { runLogs } from './logs/runLogs';
 import { runMetrics } from './metrics/runMetrics';
 import type { QueryPlan } from './plan';
@@ -33,6 +34,8 @@ export async function executePlan(
   switch (plan.kind) {
     case 'metrics':
       return runMetrics(plan, target, signal);
+    case 'jobs':
+      return runJobs(plan, target, signal);
     case 'logs':
       return runLogs(plan, target, signal);
     case 'traces':

@@ -13,12 +13,16 @@ import {
   type Dimension,
   type Filter,
   type Format,
+  type JobCondition,
+  type JobSortField,
+  type JobWindow,
   type SqlFormat,
 } from '../../contract/query';
 import { LedgerQuerySchema, savedQuerySchema } from '../../contract/querySchema';
 import { QueryError } from '../errors';
 import type { DataQuery } from '../plugin/types';
 import { bucketSeconds } from './buckets';
+import { planJobs } from './jobs/planJobs';
 
 /** Longest time range a query may cover. */
 export const MAX_RANGE_MS = 5 * 366 * 86_400_000;
@@ -59,6 +63,19 @@ export interface LogsPlan {
   window: TimeWindow;
 }
 
+/** A jobs listing, validated: filters and conditions are on fields the jobs table has. */
+export interface JobsPlan {
+  kind: 'jobs';
+  refId: string;
+  filters: Filter[];
+  conditions: JobCondition[];
+  jobWindow: JobWindow;
+  sortBy: JobSortField;
+  sortDesc: boolean;
+  limit: number;
+  window: TimeWindow;
+}
+
 /** A traces query, validated. */
 export interface TracesPlan {
   kind: 'traces';
@@ -96,7 +113,10 @@ export interface AnnotationsPlan {
 }
 
 /** Any validated query. */
-export type QueryPlan = MetricsPlan | LogsPlan | TracesPlan | SqlPlan | VariablesPlan | AnnotationsPlan;
+export type QueryPlan = MetricsPlan | JobsPlan | LogsPlan | TracesPlan | SqlPlan | VariablesPlan | AnnotationsPlan;
+
+/** The validated query model a per-kind planner reads. */
+export type QueryModel = z.infer<typeof QueryEnvelope>;
 
 const QueryEnvelope = savedQuerySchema(
   LedgerQuerySchema.extend({
@@ -151,7 +171,7 @@ function timeWindow(query: DataQuery, timezone: string | undefined): TimeWindow 
   return { fromMs, toMs, bucketSeconds: bucketSeconds(intervalMs, toMs - fromMs), timezone: zone, maxDataPoints };
 }
 
-function planMetrics(refId: string, model: z.infer<typeof QueryEnvelope>, window: TimeWindow): MetricsPlan {
+function planMetrics(refId: string, model: QueryModel, window: TimeWindow): MetricsPlan {
   const metric = findMetric(model.metric);
   if (!metric) {
     const name = (model.metric ?? '').slice(0, 100);
@@ -233,6 +253,8 @@ export function planQuery(query: DataQuery): QueryPlan {
   switch (model.queryType) {
     case 'metrics':
       return planMetrics(query.refId, model, window);
+    case 'jobs':
+      return planJobs(query.refId, model, window);
     case 'logs':
       return {
         kind: 'logs',

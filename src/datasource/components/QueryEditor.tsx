@@ -7,6 +7,7 @@ import { testIds } from '../../testIds';
 import { migrateLedgerQuery } from '../query/migrateLedgerQuery';
 import type { LedgerQuery } from '../types';
 import type { LedgerQueryEditorProps, TypeEditorProps } from './query/editorProps';
+import { JobsQueryEditor } from './query/JobsQueryEditor';
 import { LogsQueryEditor } from './query/LogsQueryEditor';
 import { MetricsQueryEditor } from './query/MetricsQueryEditor';
 import { SqlQueryEditor } from './query/SqlQueryEditor';
@@ -15,6 +16,7 @@ import { TracesQueryEditor } from './query/TracesQueryEditor';
 
 const TYPE_LABELS: Record<(typeof EDITOR_QUERY_TYPES)[number], string> = {
   metrics: 'Metrics',
+  jobs: 'Jobs',
   logs: 'Logs',
   traces: 'Traces',
   sql: 'SQL',
@@ -26,6 +28,7 @@ const TYPE_OPTIONS: Array<SelectableValue<QueryType>> = EDITOR_QUERY_TYPES.map((
 
 const EDITORS: Partial<Record<QueryType, React.ComponentType<TypeEditorProps>>> = {
   metrics: MetricsQueryEditor,
+  jobs: JobsQueryEditor,
   logs: LogsQueryEditor,
   traces: TracesQueryEditor,
   sql: SqlQueryEditor,

@@ -67,6 +67,33 @@ describe('summarizeQuery', () => {
     );
   });
 
+  it('reads a jobs listing as one line, with its defaults', () => {
+    expect(summarizeQuery({ refId: 'A', queryType: 'jobs' })).toBe(
+      'jobs finished in the time range, by finished descending, first 100'
+    );
+    expect(
+      summarizeQuery({
+        refId: 'A',
+        queryType: 'jobs',
+        jobWindow: 'active',
+        filters: [{ key: 'mode', operator: '=', value: 'genius' }],
+        jobConditions: [{ field: 'token_cap_used', operator: '>', value: 100 }],
+        sortBy: 'tokens_used',
+        sortDesc: false,
+        limit: 20,
+      })
+    ).toBe(
+      'jobs active in the time range, where mode = genius and token_cap_used > 100, by tokens_used ascending, first 20'
+    );
+    expect(
+      summarizeQuery({
+        refId: 'A',
+        queryType: 'jobs',
+        jobConditions: [{ field: 'duration_ms', operator: '>', value: 60000 }],
+      })
+    ).toBe('jobs finished in the time range, where duration_ms > 60000, by finished descending, first 100');
+  });
+
   it('describes each operator', () => {
     expect(describeFilter({ key: 'tool', operator: '=~', value: 'read_.*' })).toBe('tool =~ read_.*');
     expect(describeFilter({ key: 'mode', operator: 'not in', value: ['a'] })).toBe('mode not in (a)');

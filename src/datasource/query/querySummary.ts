@@ -1,5 +1,5 @@
 import { findMetric, type MetricDescriptor } from '../../contract/metrics';
-import type { Filter } from '../../contract/query';
+import { DEFAULT_JOB_ROWS, defaultJobSort, type Filter, type JobCondition } from '../../contract/query';
 import type { LedgerQuery } from '../types';
 
 /** `worker = w1`, `mode in (a, b)`. */
@@ -26,6 +26,21 @@ function metricsSummary(query: LedgerQuery, catalog: readonly MetricDescriptor[]
   return `${aggregation} of ${query.metric}${groupBy}${whereClause(query.filters)}${window}${table}${live}`;
 }
 
+/** `duration_ms > 60000`. */
+export function describeCondition(condition: JobCondition): string {
+  return `${condition.field} ${condition.operator} ${condition.value}`;
+}
+
+function jobsSummary(query: LedgerQuery): string {
+  const window = query.jobWindow ?? 'finished';
+  const conditions = (query.jobConditions ?? []).map(describeCondition);
+  const where = whereClause(query.filters);
+  const and = conditions.length > 0 ? `${where ? ' and ' : ', where '}${conditions.join(' and ')}` : '';
+  const sortBy = query.sortBy ?? defaultJobSort(window);
+  const order = query.sortDesc === false ? 'ascending' : 'descending';
+  return `jobs ${window} in the time range${where}${and}, by ${sortBy} ${order}, first ${query.limit ?? DEFAULT_JOB_ROWS}`;
+}
+
 function firstLine(sql: string): string {
   const line = sql.trim().split('\n')[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
@@ -40,6 +55,8 @@ export function summarizeQuery(query: LedgerQuery, catalog: readonly MetricDescr
   switch (query.queryType ?? 'metrics') {
     case 'metrics':
       return metricsSummary(query, catalog);
+    case 'jobs':
+      return jobsSummary(query);
     case 'logs': {
       const search = query.search ? ` matching "${query.search}"` : '';
       const limit = query.limit ? `, newest ${query.limit}` : '';

@@ -886,7 +886,19 @@ CREATE INDEX IF NOT EXISTS ledger_events_heartbeat_worker_idx ON ledger_events (
   WHERE kind = 'worker.heartbeat';
 `,
   },
+  {
+    version: 20,
+    name: '0020_add_jobs_created_at_index',
+    sql: `-- What: an index on jobs (created_at).
+-- Why:  the datasource's jobs listing selects "jobs created in the time range" (and the app's tables of new jobs);
+--       without it every such listing scans the whole jobs table: 76 ms (EXPLAIN ANALYZE) for the last hour over 192k
+--       jobs (a 30-day, 10M-event ledger has ~250k), 0.4 ms with it. finished_at already has its index (0005).
+-- Safe on live data: on a small table, yes. On a large live table create it by hand first with CREATE INDEX
+--       CONCURRENTLY under the same name, then migrate.
+CREATE INDEX IF NOT EXISTS jobs_created_at_idx ON jobs (created_at);
+`,
+  },
 ];
 
 /** The schema version this code expects: the number of the newest migration. */
-export const LATEST_SCHEMA_VERSION = 19;
+export const LATEST_SCHEMA_VERSION = 20;

@@ -6,6 +6,7 @@ import { testIds } from '../../../testIds';
 import { FiltersEditor } from '../filters/FiltersEditor';
 import { useDimensionSuggestions } from '../filters/useDimensionSuggestions';
 import { LABEL_WIDTH, type TypeEditorProps } from './editorProps';
+import { LimitInput } from './LimitInput';
 import { QuerySummary } from './QuerySummary';
 
 const DEFAULT_LIMIT = 1000;
@@ -50,22 +51,12 @@ export function LogsQueryEditor({ query, datasource, range, onChange, alerting }
           labelWidth={LABEL_WIDTH}
           tooltip={`Newest lines first, at most ${QUERY_LIMITS.logLines.toLocaleString('en-US')}`}
         >
-          <Input
-            data-testid={ids.logsLimit}
-            type="number"
-            width={12}
-            min={1}
+          <LimitInput
+            query={query}
             max={QUERY_LIMITS.logLines}
-            placeholder={String(DEFAULT_LIMIT)}
-            value={query.limit ?? ''}
-            onChange={(event) => {
-              const limit = Number(event.currentTarget.value);
-              onChange({
-                ...query,
-                limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, QUERY_LIMITS.logLines) : undefined,
-              });
-            }}
-            onBlur={() => onChange(query, true)}
+            fallback={DEFAULT_LIMIT}
+            testId={ids.logsLimit}
+            onChange={onChange}
           />
         </InlineField>
         {!alerting && (

@@ -19,6 +19,14 @@ describe('switchQueryType', () => {
     expect(back).toEqual({ ...builder, rawSql: 'SELECT 2' });
   });
 
+  it('drops a logs line limit a jobs listing cannot take, and keeps one it can', () => {
+    expect(switchQueryType({ refId: 'A', queryType: 'logs', limit: 10_000 }, 'jobs')).toEqual({
+      refId: 'A',
+      queryType: 'jobs',
+    });
+    expect(switchQueryType({ refId: 'A', queryType: 'logs', limit: 50 }, 'jobs').limit).toBe(50);
+  });
+
   it('keeps typed SQL', () => {
     expect(switchQueryType({ refId: 'A', rawSql: 'SELECT 1' }, 'sql').rawSql).toBe('SELECT 1');
   });
