@@ -34,6 +34,16 @@ export const VALID_MODELS: Readonly<Record<QueryType, Model>> = {
     limit: 50,
     live: false,
   },
+  jobs: {
+    version: 1,
+    queryType: 'jobs',
+    filters: [{ key: 'mode', operator: '=', value: 'genius' }],
+    jobConditions: [{ field: 'duration_ms', operator: '>', value: 60_000 }],
+    jobWindow: 'finished',
+    sortBy: 'duration_ms',
+    sortDesc: true,
+    limit: 20,
+  },
   traces: { version: 1, queryType: 'traces', traceId: 'job-42' },
   sql: {
     version: 1,
@@ -80,6 +90,10 @@ const FIELDS = [
   'sqlFormat',
   'dimension',
   'annotationSources',
+  'jobConditions',
+  'jobWindow',
+  'sortBy',
+  'sortDesc',
 ] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -111,6 +125,18 @@ const WRONG_ANYWHERE: Record<Field | 'queryType', readonly unknown[]> = {
   sqlFormat: ['graph', 2, true],
   dimension: ['nope', 3, true],
   annotationSources: ['incident', ['nope'], 42, {}],
+  jobConditions: [
+    'duration_ms>60000',
+    42,
+    {},
+    [{ field: 'nope', operator: '>', value: 1 }],
+    [{ field: 'duration_ms', operator: '!=', value: 1 }],
+    [{ field: 'duration_ms', operator: '>', value: 'a lot' }],
+    [{ field: 'duration_ms', operator: '>' }],
+  ],
+  jobWindow: ['yesterday', 1, true],
+  sortBy: ['slowest', 3, true],
+  sortDesc: ['yes', 1, []],
 };
 
 /** Values that are well-typed but cannot run in a query of this type (its required field empty, a wrong metric…). */
