@@ -18,6 +18,8 @@ import {
   type AnsweredQuery,
 } from '../provisioning/support/freshLedger';
 import { provisionedJsonData } from '../provisioning/support/provisioningFiles';
+import { loadavg } from 'node:os';
+
 import { machineDescription, median, ms, type BenchSection } from './benchSupport';
 
 const groupOf = (key: string) => (key.startsWith('rule ') ? 'alert rules' : key.slice(0, key.indexOf(' ', 3)));
@@ -33,6 +35,7 @@ function rows(before: readonly AnsweredQuery[], after: readonly AnsweredQuery[])
 
 /** Loads the fresh ledger, runs everything before and after ANALYZE, and reports. */
 export async function runFreshLedgerBench(): Promise<BenchSection> {
+  const load = loadavg()[0]!.toFixed(1);
   const started = performance.now();
   const ledger = await createFreshLedger('bench_fresh');
   const loadSeconds = (performance.now() - started) / 1000;
@@ -60,7 +63,9 @@ export async function runFreshLedgerBench(): Promise<BenchSection> {
       .slice(0, 5)
       .map((a) => `${a.key} (${ms(a.ms)})`)
       .join('; ');
-    const version = (await owner.query<{ v: string }>('SHOW server_version')).rows[0]!.v.split(' ')[0];
+    const version = (
+      await owner.query<{ v: string }>("SELECT current_setting('server_version') AS v")
+    ).rows[0]!.v.split(' ')[0];
     const markdown = [
       '### Fresh ledger: every dashboard query and alert rule before and after ANALYZE',
       '',
@@ -69,7 +74,7 @@ export async function runFreshLedgerBench(): Promise<BenchSection> {
         `bulk-loaded in ${loadSeconds.toFixed(0)} s with autovacuum off and no ANALYZE; ANALYZE then took ` +
         `${analyzeSeconds.toFixed(1)} s. Wall clock per query through the built executable (gRPC, Arrow), one at a time; ` +
         `the first pass also sets the hint bits of the freshly loaded rows. Budget per query: **${QUERY_BUDGET_MS} ms** ` +
-        `(the statement timeout the fresh-ledger test runs with); over budget: ${failures}.`,
+        `(the statement timeout the fresh-ledger test runs with); over budget: ${failures}. Load average when it started: ${load}.`,
       '',
       '| range | queries | median, no statistics | max, no statistics | median, after ANALYZE | max, after ANALYZE |',
       '|---|---|---|---|---|---|',
