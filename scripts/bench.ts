@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { machineDescription, type BenchSection } from '../tests/bench/benchSupport';
+import { runFreshLedgerBench } from '../tests/bench/freshLedger.bench';
 import { runLedgerBench, runLedgerIngestSection } from '../tests/bench/ledger.bench';
 import { runStartupBench } from '../tests/bench/startup.bench';
 import { runStreamingBench } from '../tests/bench/streaming.bench';
@@ -25,6 +26,8 @@ const BENCHES: Record<string, () => Promise<BenchSection>> = {
   // loads ~11M events (minutes), later runs reuse them.
   'ledger-ingest': runLedgerIngestSection,
   ledger: runLedgerBench,
+  // #12: a ledger bulk-loaded a moment ago (no statistics), every dashboard query and alert rule, then after ANALYZE
+  'fresh-ledger': runFreshLedgerBench,
 };
 
 function upsertSection(doc: string, section: BenchSection): string {

@@ -73,3 +73,29 @@ export async function createLedgerTestDatabase(prefix = 'ledger'): Promise<Ledge
     },
   };
 }
+
+/**
+ * Turns autovacuum (and so auto-analyze) off for every table of the connected database, so a test sees only the
+ * statistics its own code gathered (the shared test server runs autovacuum).
+ */
+export async function disableAutovacuum(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ name: string }>('SELECT relname AS name FROM pg_stat_user_tables');
+  for (const { name } of rows) {
+    await client.query(`ALTER TABLE ${name} SET (autovacuum_enabled = off, toast.autovacuum_enabled = off)`);
+  }
+}
+
+/**
+ * The ledger tables the planner has no statistics for: never analyzed, or without a single pg_stats row (the
+ * migrations table, written once by migrate, is not the loaders' business).
+ */
+export async function tablesWithoutStatistics(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT t.relname AS name FROM pg_stat_user_tables t
+     WHERE t.relname <> 'ledger_schema_migrations'
+       AND (coalesce(t.last_analyze, t.last_autoanalyze) IS NULL
+         OR NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = t.schemaname AND s.tablename = t.relname))
+     ORDER BY 1`
+  );
+  return rows.map((r) => r.name);
+}

@@ -171,6 +171,15 @@ export async function copyEvents(
   return { count: copy.rowCount };
 }
 
+/**
+ * Gives the planner statistics for the ledger's tables (migration 0020's analyze_ledger(), which ledger_writer may
+ * run). Bulk loaders call it when they finish: until the tables are analyzed PostgreSQL guesses row counts, and
+ * autovacuum may take minutes to get there, or never when it is off (#12).
+ */
+export async function analyzeLedger(client: pg.ClientBase): Promise<void> {
+  await client.query('SELECT analyze_ledger()');
+}
+
 // Array.isArray does not narrow readonly arrays out of a union.
 function isArray<T>(value: readonly T[] | Iterable<T> | AsyncIterable<T>): value is readonly T[] {
   return Array.isArray(value);

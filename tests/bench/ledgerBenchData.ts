@@ -103,7 +103,9 @@ async function load(cluster: BenchCluster, tier: BenchTier, name: string, log: (
       start,
       end: tier.end,
     });
+    // no ANALYZE by the loader: the VACUUM (ANALYZE) below does it
     const result = await bulkLoad(clients, events, {
+      analyze: false,
       onProgress: (written) => {
         if (written - shown >= 1_000_000) {
           shown = written;

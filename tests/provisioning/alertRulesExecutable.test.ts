@@ -6,51 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { tableFromIPC } from 'apache-arrow';
-
-import type { CheckedFrame } from '../../src/backend/frames/frame';
-import type { DataResponse } from '../../src/backend/plugin/types';
-import { datasourceContext, dataQuery } from '../support/grafanaRequests';
-import { launchPlugin, REPO_ROOT, type PluginUnderTest } from '../support/pluginProcess';
+import { datasourceContext } from '../support/grafanaRequests';
+import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
 import { loadRules } from './support/alertRules';
+import { EXECUTABLE, queryExecutable } from './support/executableQueries';
 import { evaluateRule, ruleState, type DataRunner } from './support/expressions';
 import { provisionedJsonData } from './support/provisioningFiles';
 import { ANCHOR as E, MINUTE, createScenarioLedger, type ScenarioLedger } from './support/scenarioLedger';
 
-const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-const EXECUTABLE = path.join(REPO_ROOT, 'dist', 'datasource', `gpx_ledger_linux_${arch}`);
 const RULES = loadRules();
 
 const jsonData = provisionedJsonData();
-
-/** An Arrow IPC frame as the frame model the expression evaluator reads (meta, field types, labels, values). */
-function decodeFrame(bytes: Uint8Array): CheckedFrame {
-  const table = tableFromIPC(bytes);
-  const meta = JSON.parse(table.schema.metadata.get('meta') ?? '{}') as Record<string, unknown>;
-  const fields = table.schema.fields.map((field, index) => {
-    const column = table.getChildAt(index);
-    const tstype = field.metadata.get('tstype');
-    const labels = field.metadata.get('labels');
-    const values = Array.from({ length: table.numRows }, (_, row) => {
-      const value: unknown = column?.get(row);
-      if (typeof value === 'bigint') {
-        return tstype === 'time' ? Number(value / 1_000_000n) : Number(value);
-      }
-      return value ?? null;
-    });
-    return {
-      name: field.name,
-      type: tstype === 'time' ? 'time' : tstype === 'number' ? 'number' : 'string',
-      nullable: field.nullable,
-      labels: labels ? (JSON.parse(labels) as Record<string, string>) : undefined,
-      values,
-    };
-  });
-  return { name: table.schema.metadata.get('name') ?? '', meta, fields } as unknown as CheckedFrame;
-}
 
 describe('the alert pack through the built executable', () => {
   let plugin: PluginUnderTest | undefined;
@@ -81,28 +49,15 @@ describe('the alert pack through the built executable', () => {
       return;
     }
     const context = datasourceContext({ url: ledger.readerUrl.toString(), uid: 'ledger', jsonData });
-    const overGrpc: DataRunner = async (query, range) => {
-      const model = query.model;
-      const response = await plugin!.unary('data', 'QueryData', {
-        pluginContext: context,
-        headers: { FromAlert: 'true', 'X-Cache-Skip': 'true' },
-        queries: [
-          dataQuery(
-            query.refId,
-            model,
-            range,
-            typeof model.intervalMs === 'number' ? model.intervalMs : 1_000,
-            typeof model.maxDataPoints === 'number' ? model.maxDataPoints : 43_200
-          ),
-        ],
+    const overGrpc: DataRunner = (query, range) =>
+      queryExecutable(plugin!, context, {
+        refId: query.refId,
+        model: query.model,
+        range,
+        intervalMs: typeof query.model.intervalMs === 'number' ? query.model.intervalMs : 1_000,
+        maxDataPoints: typeof query.model.maxDataPoints === 'number' ? query.model.maxDataPoints : 43_200,
+        headers: { FromAlert: 'true' },
       });
-      const answer = response.responses[query.refId];
-      assert.ok(answer, `${query.refId}: a response`);
-      const frames = (answer.frames as Buffer[]).map(decodeFrame);
-      return (answer.status === 200
-        ? { frames }
-        : { frames, error: { message: answer.error } }) as unknown as DataResponse;
-    };
     const inProcess: DataRunner = async (query, range) =>
       (
         await ledger.query(

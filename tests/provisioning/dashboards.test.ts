@@ -13,10 +13,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import type { CheckedFrame } from '../../src/backend/frames/frame';
-import { completeFilters } from '../../src/datasource/components/filters/editFilters';
-import { interpolateQuery } from '../../src/datasource/query/interpolateQuery';
-import { isRunnableQuery } from '../../src/datasource/query/isRunnableQuery';
-import type { LedgerQuery } from '../../src/datasource/types';
 import {
   DATASOURCE_REF,
   dashboardLinks,
@@ -26,6 +22,7 @@ import {
   targetProblems,
   variableReferences,
 } from './support/dashboardChecks';
+import { dashboardQueries, resolveVariables } from './support/dashboardQueries';
 import {
   allPanels,
   dashboards,
@@ -36,7 +33,6 @@ import {
   type Json,
 } from './support/provisioningFiles';
 import { ANCHOR as E, HOUR, createScenarioLedger, type ScenarioLedger } from './support/scenarioLedger';
-import { TestTemplateSrv, type VariableState } from './support/templateSrv';
 
 const DASHBOARDS = dashboards();
 const UIDS = new Set([...DASHBOARDS.values()].map((d) => d.uid as string));
@@ -178,24 +174,6 @@ let ledger: ScenarioLedger;
 let jobId = '';
 const jsonData = provisionedJsonData();
 
-/** Grafana's interval for a panel: range ÷ max data points, rounded, never below the panel's min interval. */
-function panelInterval(panel: Json): number {
-  const maxDataPoints = panel.maxDataPoints ?? Math.round((panel.gridPos.w / 24) * 1600);
-  const raw = (RANGE.to - RANGE.from) / maxDataPoints;
-  const nice = [1, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map(
-    (s) => s * 1000
-  );
-  let interval = nice.find((n) => n >= raw) ?? nice[nice.length - 1]!;
-  const min = typeof panel.interval === 'string' ? /^(\d+)([smh])$/.exec(panel.interval) : null;
-  if (min) {
-    interval = Math.max(interval, Number(min[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[min[2] as 's' | 'm' | 'h']);
-  }
-  return interval;
-}
-
-const formatInterval = (ms: number) =>
-  ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`;
-
 async function run(model: Json, refId: string, intervalMs = 60_000, maxDataPoints = 1_000): Promise<CheckedFrame[]> {
   const response = (
     await ledger.query([{ refId, model, from: RANGE.from, to: RANGE.to, intervalMs, maxDataPoints }], { jsonData })
@@ -203,36 +181,6 @@ async function run(model: Json, refId: string, intervalMs = 60_000, maxDataPoint
   assert.ok(response, `${refId}: a response`);
   assert.equal(response.error, undefined, `${refId}: ${response.error?.message}`);
   return response.frames;
-}
-
-/** Resolves a dashboard's variables as Grafana does on load: query variables run, "All" selected. */
-async function variablesOf(dashboard: Json): Promise<VariableState[]> {
-  const states: VariableState[] = [];
-  for (const variable of dashboard.templating.list as Json[]) {
-    if (variable.type === 'datasource') {
-      states.push({ name: variable.name, type: 'datasource', current: ['ledger'], options: ['ledger'] });
-    } else if (variable.type === 'query') {
-      const frames = await run(variable.query, `var-${variable.name}`);
-      const values = frames[0]?.fields.find((f) => f.name === 'value');
-      const options = values ? (Array.from(values.values as ArrayLike<string>) as string[]) : [];
-      assert.ok(options.length > 0, `variable ${variable.name} lists values`);
-      states.push({
-        name: variable.name,
-        type: 'query',
-        multi: variable.multi,
-        includeAll: variable.includeAll,
-        allValue: variable.allValue,
-        current: ['$__all'],
-        options,
-      });
-    } else if (variable.type === 'textbox') {
-      assert.equal(variable.name, 'job', 'the only textbox is the job id');
-      states.push({ name: variable.name, type: 'textbox', current: [jobId], options: [jobId] });
-    } else {
-      assert.fail(`variable type ${variable.type} is not expected in the shipped dashboards`);
-    }
-  }
-  return states;
 }
 
 const hasRows = (frames: readonly CheckedFrame[]) =>
@@ -326,44 +274,21 @@ describe('every dashboard query against a steady ledger', () => {
 
   for (const [file, dashboard] of DASHBOARDS) {
     test(`${file}: variables, annotations and every panel`, async (t) => {
-      const variables = await variablesOf(dashboard);
-      let queries = 0;
-      for (const annotation of (dashboard.annotations.list as Json[]).filter((a) => !a.builtIn)) {
-        const target = { ...annotation.target, refId: annotation.target.refId || 'Anno' };
-        const frames = await run(
-          interpolateQuery(target as LedgerQuery, new TestTemplateSrv(variables)) as unknown as Json,
-          'Anno'
-        );
-        const fields = frames[0]?.fields.map((f) => f.name) ?? [];
-        assert.ok(
-          ['time', 'title', 'text'].every((name) => fields.includes(name)),
-          `annotation "${annotation.name}": ${fields.join(',')}`
-        );
-        queries++;
-      }
-      for (const panel of queryPanels(dashboard)) {
-        const intervalMs = panelInterval(panel);
-        const maxDataPoints = panel.maxDataPoints ?? Math.round((panel.gridPos.w / 24) * 1600);
-        const templateSrv = new TestTemplateSrv(variables, {
-          __interval: formatInterval(intervalMs),
-          __interval_ms: String(intervalMs),
-        });
-        for (const target of panel.targets as LedgerQuery[]) {
-          const where = `${file} "${panel.title}" ${target.refId}`;
-          // what LedgerDataSource.query does: complete filters, then applyTemplateVariables, then filterQuery
-          const prepared: LedgerQuery = {
-            ...target,
-            filters: target.filters ? completeFilters(target.filters) : target.filters,
-          };
-          const query = interpolateQuery(prepared, templateSrv);
-          assert.ok(isRunnableQuery(query), `${where}: runnable after interpolation`);
-          assert.ok(!/\$\w/.test(JSON.stringify(query.filters ?? [])), `${where}: filters fully interpolated`);
-          const frames = await run(query as unknown as Json, target.refId, intervalMs, maxDataPoints);
-          checkFrames(panel.type, frames, where, Boolean(target.live));
-          queries++;
+      const variables = await resolveVariables(dashboard, run, jobId);
+      const queries = dashboardQueries(file, dashboard, variables, RANGE);
+      for (const query of queries) {
+        const frames = await run(query.model, query.refId, query.intervalMs, query.maxDataPoints);
+        if (query.panelType === 'annotation') {
+          const fields = frames[0]?.fields.map((f) => f.name) ?? [];
+          assert.ok(
+            ['time', 'title', 'text'].every((name) => fields.includes(name)),
+            `${query.where}: ${fields.join(',')}`
+          );
+        } else {
+          checkFrames(query.panelType, frames, query.where, query.live);
         }
       }
-      t.diagnostic(`${queries} queries answered`);
+      t.diagnostic(`${queries.length} queries answered`);
     });
   }
 });

@@ -3,11 +3,11 @@
  * included). One COPY per batch: each is one statement, so the statement-level triggers (jobs, workers, rollups,
  * NOTIFY) fold a whole batch at once, and a failure loses at most the batch in flight. Two connections take turns,
  * so one streams its batch while the other's triggers run: on two cores that keeps both the generator and the server
- * busy.
+ * busy. At the end the ledger is analyzed, so the planner has statistics from the first query on (#12).
  */
 import type pg from 'pg';
 import type { LedgerEvent } from '../ledgerEvent';
-import { copyEvents } from '../writer';
+import { analyzeLedger, copyEvents } from '../writer';
 
 /** Options of bulkLoad. */
 export interface BulkOptions {
@@ -15,12 +15,17 @@ export interface BulkOptions {
   batchSize?: number;
   /** Called after each batch with the running total. */
   onProgress?: (written: number) => void;
+  /** ANALYZE the ledger after the last batch (default true; tests turn it off to see a ledger without statistics). */
+  analyze?: boolean;
 }
 
 /** What bulkLoad wrote. */
 export interface BulkResult {
   events: number;
+  /** Writing the events (COPY and triggers). */
   seconds: number;
+  /** The ANALYZE afterwards (0 when turned off). */
+  analyzeSeconds: number;
 }
 
 const YIELD_EVERY = 2_000;
@@ -74,5 +79,11 @@ export async function bulkLoad(
     await Promise.allSettled(inFlight);
   }
   await Promise.all(inFlight); // rethrows the first failure
-  return { events: written, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  if (options.analyze === false) {
+    return { events: written, seconds, analyzeSeconds: 0 };
+  }
+  const analyzing = performance.now();
+  await analyzeLedger(clients[0]!);
+  return { events: written, seconds, analyzeSeconds: (performance.now() - analyzing) / 1000 };
 }

@@ -7,7 +7,15 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { createLedgerTestDatabase, type LedgerTestDatabase } from '../ledgerTestDatabase';
+import pg from 'pg';
+
+import {
+  createLedgerTestDatabase,
+  createLoginRole,
+  disableAutovacuum,
+  tablesWithoutStatistics,
+  type LedgerTestDatabase,
+} from '../ledgerTestDatabase';
 import { simulate } from './engine';
 import { loadScenario } from './scenarios/index';
 
@@ -63,6 +71,26 @@ describe('npm run simulate', () => {
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM ledger_events');
     assert.equal(Number(rows[0]!.n), expected.length);
     assert.match(run.stderr, new RegExp(`wrote ${expected.length.toLocaleString('en-US')} events`));
+  });
+
+  it('--bulk as a ledger_writer member leaves every ledger table analyzed (#12)', async () => {
+    const fresh = await createLedgerTestDatabase('simulate_cli_stats');
+    const loader = `${fresh.name}_loader`;
+    try {
+      const owner = await fresh.connect();
+      await disableAutovacuum(owner); // only the loader may have analyzed what the test finds
+      assert.notDeepEqual(await tablesWithoutStatistics(owner), [], 'a migrated ledger starts without statistics');
+      const writerUrl = await createLoginRole(owner, fresh.url, loader, 'ledger_writer');
+      const run = simulateCli(['--scenario', 'steady', '--bulk', ...WINDOW], { DATABASE_URL: writerUrl });
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(await tablesWithoutStatistics(owner), []);
+      assert.match(run.stderr, /analyzed in \d/);
+    } finally {
+      await fresh.drop(); // the role's privileges go with the database; the role itself is cluster-wide
+      const admin = new pg.Client({ connectionString: new URL('/postgres', fresh.url).toString() });
+      await admin.connect();
+      await admin.query(`DROP ROLE IF EXISTS ${loader}`).finally(() => admin.end());
+    }
   });
 
   it('exits 2 with the reason on bad usage', () => {

@@ -5,7 +5,7 @@
  *                       slow-tools; --list shows them
  *   --seed <n>          PRNG seed (default 42): same seed, same scenario, same window → the same events
  *   --scale <x>         multiplies the job rate and the number of workers (default 1)
- *   --bulk              writes the window [from, to) to DATABASE_URL as fast as possible (COPY)
+ *   --bulk              writes the window [from, to) to DATABASE_URL as fast as possible (COPY), then ANALYZE
  *   --live              backfills --backfill (default: the scenario's) and then writes in real time, forever
  *   --out <file|->      writes the window as JSON lines (first line: scenario, seed and window) instead
  *   --from, --to        ISO 8601 window bounds; --window <dur> its length (default: the scenario's, ending now)
@@ -112,7 +112,8 @@ async function runBulk(
     });
     console.error(
       `simulate: wrote ${result.events.toLocaleString('en-US')} events in ${result.seconds.toFixed(1)} s ` +
-        `(${Math.round(result.events / result.seconds).toLocaleString('en-US')} events/s)`
+        `(${Math.round(result.events / result.seconds).toLocaleString('en-US')} events/s), ` +
+        `analyzed in ${result.analyzeSeconds.toFixed(1)} s`
     );
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));

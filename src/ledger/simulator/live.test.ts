@@ -9,6 +9,7 @@ import pg from 'pg';
 
 import { startCluster, type TestCluster } from '../../../tests/support/postgres';
 import type { LedgerEvent } from '../ledgerEvent';
+import { createLedgerTestDatabase, disableAutovacuum, tablesWithoutStatistics } from '../ledgerTestDatabase';
 import { migrate } from '../migrate';
 import { simulate } from './engine';
 import { runLive } from './live';
@@ -100,6 +101,35 @@ describe('live mode', () => {
       assert.ok((expected[rows.length]!.occurredAt as Date).getTime() > last, 'nothing due was left unwritten');
     } finally {
       await client.end();
+    }
+  });
+
+  it('analyzes the ledger once the backfill is written (#12)', async () => {
+    const db = await createLedgerTestDatabase('live_stats');
+    try {
+      const owner = await db.connect();
+      await disableAutovacuum(owner); // only the backfill may have analyzed what the test finds
+      const controller = new AbortController();
+      const lines: string[] = [];
+      const result = await runLive({
+        url: db.url,
+        scenario: loadScenario('steady'),
+        seed: 5,
+        scale: 0.3,
+        backfillMs: 10 * MINUTE,
+        signal: controller.signal,
+        log: (line) => lines.push(line),
+        now: () => T0,
+        sleep: async () => controller.abort(), // the first sleep comes once the backfill has caught up
+      });
+      assert.ok(result.events > 0);
+      assert.ok(
+        lines.some((line) => /backfill done/.test(line)),
+        lines.join('; ')
+      );
+      assert.deepEqual(await tablesWithoutStatistics(owner), []);
+    } finally {
+      await db.drop();
     }
   });
 });

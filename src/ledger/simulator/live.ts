@@ -1,5 +1,5 @@
 /**
- * `--live`: backfills some history, then writes each event when its moment comes, forever (the demo stack's
+ * `--live`: backfills some history (then analyzes the ledger), then writes each event when its moment comes, forever (the demo stack's
  * "workers"). On a ledger that already has events it continues after the newest one instead (resume.ts), so a
  * restart never writes a fact twice. Writes go through appendEvents, one multi-row INSERT per tick. When the database goes away (a restart,
  * a network blip) the pending events are kept and the connection is retried with exponential backoff, so nothing is
@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import type { LedgerEvent } from '../ledgerEvent';
-import { appendEvents, copyEvents } from '../writer';
+import { analyzeLedger, appendEvents, copyEvents } from '../writer';
 import { simulate } from './engine';
 import {
   afterPosition,
@@ -124,6 +124,16 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
     }
   };
 
+  // The backfill is a bulk load: statistics now, not whenever autovacuum comes (#12). Dashboards still work without
+  // them, so a failure is logged and the live writes go on.
+  const analyzeBackfill = async () => {
+    try {
+      await analyzeLedger(await connected());
+    } catch (error) {
+      log(`live: could not analyze the ledger after the backfill (${(error as Error).message})`);
+    }
+  };
+
   // What the ledger holds already, waiting for the database like a write does.
   const readPosition = async (): Promise<LedgerPosition | undefined> => {
     for (;;) {
@@ -185,6 +195,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
       if (batch.length < BACKFILL_BATCH) {
         if (!caughtUp) {
           caughtUp = true;
+          await analyzeBackfill();
           log(`live: backfill done (${written} events); writing in real time`);
         }
         await sleep(tickMs, options.signal); // caught up with the clock: write once per tick

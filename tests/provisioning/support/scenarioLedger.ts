@@ -16,6 +16,7 @@ import type { DataResponse, RequestContext } from '../../../src/backend/plugin/t
 import {
   createLedgerTestDatabase,
   createLoginRole,
+  disableAutovacuum,
   type LedgerTestDatabase,
 } from '../../../src/ledger/ledgerTestDatabase';
 import { bulkLoad } from '../../../src/ledger/simulator/bulk';
@@ -65,13 +66,28 @@ export interface ScenarioLedger {
 
 const quiet = new Logger(() => undefined, 'error');
 
+/** Options of createScenarioLedger. */
+export interface ScenarioLedgerOptions {
+  /**
+   * Leave the ledger as it is the moment before the bulk loader's ANALYZE (or after a user's own COPY): autovacuum
+   * off on the ledger's tables and no ANALYZE, so the planner has no statistics at all.
+   */
+  unanalyzed?: boolean;
+  /** Events per COPY statement (default 20,000). */
+  batchSize?: number;
+}
+
 /** Simulates the windows (in order) and writes them with the ledger writer's COPY path into a fresh database. */
 export async function createScenarioLedger(
   prefix: string,
-  windows: readonly ScenarioWindow[]
+  windows: readonly ScenarioWindow[],
+  options: ScenarioLedgerOptions = {}
 ): Promise<ScenarioLedger> {
   const ledger = await createLedgerTestDatabase(prefix);
   const writers = [await ledger.connect(), await ledger.connect()];
+  if (options.unanalyzed) {
+    await disableAutovacuum(writers[0]!);
+  }
   let events = 0;
   for (const window of windows) {
     const scenario = loadScenario(window.scenario);
@@ -79,7 +95,7 @@ export async function createScenarioLedger(
     const result = await bulkLoad(
       writers,
       simulate({ scenario, seed: SEED, start: window.from, end: window.to, placement }),
-      { batchSize: 20_000 }
+      { batchSize: options.batchSize ?? 20_000, analyze: !options.unanalyzed }
     );
     events += result.events;
   }

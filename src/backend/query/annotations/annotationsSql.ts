@@ -59,25 +59,25 @@ export function heartbeatGapsSql(window: TimeWindow, filters: readonly Filter[])
   const from = params.add(iso(window.fromMs), 'timestamptz');
   const to = params.add(iso(window.toMs), 'timestamptz');
   const gap = params.add(`${HEARTBEAT_GAP_MS / 1000} seconds`, 'interval');
-  const text = `WITH hb AS (
-  SELECT e.worker_id, e.occurred_at, e.job_id,
-         lag(e.occurred_at) OVER w AS prev_at, lag(e.job_id) OVER w AS prev_job
-  FROM ledger_events e
-  WHERE e.kind = 'worker.heartbeat' AND e.occurred_at >= ${lookback} AND e.occurred_at < ${to}${filtersSql(filters, params)}
-  WINDOW w AS (PARTITION BY e.worker_id ORDER BY e.occurred_at)
-), latest AS (
-  SELECT DISTINCT ON (worker_id) worker_id, occurred_at, job_id FROM hb ORDER BY worker_id, occurred_at DESC
-)
-SELECT worker_id, ${epochMs('prev_at')} AS start_ms, ${epochMs('occurred_at')} AS end_ms, prev_job AS job_id, false AS open
-FROM hb
-WHERE prev_at IS NOT NULL AND occurred_at - prev_at > ${gap} AND occurred_at >= ${from}
+  const heartbeats = `FROM ledger_events e
+    WHERE e.kind = 'worker.heartbeat' AND e.worker_id = w.worker_id AND e.occurred_at >= ${lookback} AND e.occurred_at < ${to}${filtersSql(filters, params)}`;
+  // Per worker, its heartbeats in time order straight from the heartbeat index (worker_id, occurred_at): no sort of
+  // every heartbeat of the range, and no plan that rests on row estimates, which a ledger bulk-loaded a moment ago
+  // does not have (#12).
+  const text = `SELECT w.worker_id, ${epochMs('h.prev_at')} AS start_ms, ${epochMs('h.occurred_at')} AS end_ms, h.prev_job AS job_id, false AS open
+FROM workers w CROSS JOIN LATERAL (
+  SELECT e.occurred_at, lag(e.occurred_at) OVER by_time AS prev_at, lag(e.job_id) OVER by_time AS prev_job
+  ${heartbeats}
+  WINDOW by_time AS (ORDER BY e.occurred_at)
+) h
+WHERE h.prev_at IS NOT NULL AND h.occurred_at - h.prev_at > ${gap} AND h.occurred_at >= ${from}
 UNION ALL
-SELECT l.worker_id, ${epochMs('l.occurred_at')}, ${epochMs(`least(${to}, now())`)}, l.job_id, true
-FROM latest l
+SELECT w.worker_id, ${epochMs('l.occurred_at')}, ${epochMs(`least(${to}, now())`)}, l.job_id, true
+FROM workers w CROSS JOIN LATERAL (SELECT e.occurred_at, e.job_id ${heartbeats} ORDER BY e.occurred_at DESC LIMIT 1) l
 WHERE l.job_id IS NOT NULL AND l.occurred_at < least(${to}, now()) - ${gap}
   AND NOT EXISTS (
     SELECT 1 FROM ledger_events x
-    WHERE x.kind IN ('job.completed', 'job.failed') AND x.worker_id = l.worker_id
+    WHERE x.kind IN ('job.completed', 'job.failed') AND x.worker_id = w.worker_id
       AND x.occurred_at > l.occurred_at AND x.occurred_at >= ${lookback} AND x.occurred_at < ${to})
 ORDER BY 2
 LIMIT ${params.add(MAX_ANNOTATIONS + 1, 'int8')}`;

@@ -8,9 +8,9 @@
  */
 import type { MetricsPlan } from '../plan';
 import { Params, type Sql } from '../sql';
-import { bucketSql, windowBounds, type BucketSql } from '../timeBucketSql';
+import { bucketSql, windowBounds } from '../timeBucketSql';
 import { filtersSql } from './filtersSql';
-import { bucketsOnHours, splitHours } from './hours';
+import { bucketsOnHours } from './hours';
 import { seriesArraysSql, type RowLayout } from './seriesSql';
 
 /** A worker with no heartbeat for this long is not reported by heartbeat age. */
@@ -31,61 +31,24 @@ WHERE e.kind = 'worker.heartbeat' AND e.occurred_at >= ${bounds.to} - interval '
   }
   const buckets = bucketSql(plan.window, params);
   const lookback = `greatest(${buckets.width}, interval '${ALIVE_WITHIN}')`;
-  if (bucketsOnHours(plan.window)) {
-    // A bucket of whole hours looks back over exactly its own hours: the rollup's heartbeat rows (which keep
-    // worker_id) answer it without reading a single heartbeat.
-    return {
-      text: seriesArraysSql(
-        `SELECT grid.t, count(DISTINCT e.worker_id)::float8 AS v
-FROM ${buckets.grid}
-LEFT JOIN ledger_rollup_hourly e ON e.kind = 'worker.heartbeat'
-  AND e.bucket >= grid.t + ${buckets.width} - ${lookback} AND e.bucket < grid.t + ${buckets.width}${filters}
-GROUP BY grid.t`,
-        []
-      ),
-      values: params.values,
-    };
-  }
+  // One index range scan per bucket (a correlated subquery), never a join of buckets with heartbeats: with a range
+  // join the planner must guess how many heartbeats fall in a bucket, and on a ledger without statistics (a bulk load
+  // a moment ago) it guessed a handful and chose a nested loop over every bucket × every heartbeat (#12: 30 s and
+  // more). Here the only choice is which index serves the range, so the plan is the same with or without ANALYZE.
+  // A bucket of whole hours looks back over exactly its own hours: the rollup's heartbeat rows (which keep
+  // worker_id) answer it without reading a single heartbeat.
+  const [table, time] = bucketsOnHours(plan.window)
+    ? ['ledger_rollup_hourly', 'bucket']
+    : ['ledger_events', 'occurred_at'];
   return {
     text: seriesArraysSql(
-      `SELECT grid.t, count(DISTINCT e.worker_id)::float8 AS v
-FROM ${buckets.grid}
-LEFT JOIN ledger_events e ON e.kind = 'worker.heartbeat'
-  AND e.occurred_at >= grid.t + ${buckets.width} - ${lookback} AND e.occurred_at < grid.t + ${buckets.width}${filters}
-GROUP BY grid.t`,
+      `SELECT grid.t, (SELECT count(DISTINCT e.worker_id) FROM ${table} e WHERE e.kind = 'worker.heartbeat'
+  AND e.${time} >= grid.t + ${buckets.width} - ${lookback} AND e.${time} < grid.t + ${buckets.width}${filters})::float8 AS v
+FROM ${buckets.grid}`,
       []
     ),
     values: params.values,
   };
-}
-
-/**
- * Each worker's latest heartbeat per bucket of [from, to), as rows `t, worker_id, last_at` (several per bucket and
- * worker: take the max). Whole hours come from the rollup (its heartbeat rows keep worker_id and last_at) when the
- * buckets are whole hours; the partial hours at the edges, or everything otherwise, from heartbeats.
- */
-function latestPerBucket(
-  plan: MetricsPlan,
-  params: Params,
-  bounds: { readonly from: string; readonly to: string },
-  buckets: BucketSql
-): string {
-  const raw = (from: string, to: string) =>
-    `(SELECT ${buckets.bucketOf('e.occurred_at')} AS t, e.worker_id, max(e.occurred_at) AS last_at FROM ledger_events e
-  WHERE e.kind = 'worker.heartbeat' AND e.occurred_at >= ${from} AND e.occurred_at < ${to} GROUP BY 1, 2)`;
-  const split = bucketsOnHours(plan.window) ? splitHours(plan.window.fromMs, plan.window.toMs) : undefined;
-  if (!split) {
-    return raw(bounds.from, bounds.to);
-  }
-  const at = (ms: number) => params.add(new Date(ms).toISOString(), 'timestamptz');
-  const wholeFrom = at(split.whole.from);
-  const wholeTo = at(split.whole.to);
-  return [
-    ...(split.head ? [raw(bounds.from, wholeFrom)] : []),
-    `(SELECT ${buckets.bucketOf('e.bucket')} AS t, e.worker_id, max(e.last_at) AS last_at FROM ledger_rollup_hourly e
-  WHERE e.kind = 'worker.heartbeat' AND e.bucket >= ${wholeFrom} AND e.bucket < ${wholeTo} GROUP BY 1, 2)`,
-    ...(split.tail ? [raw(wholeTo, bounds.to)] : []),
-  ].join('\n  UNION ALL ');
 }
 
 /** worker.heartbeat_age_s (the only dimension is worker, always present as the series label). */
@@ -107,23 +70,14 @@ ORDER BY l.worker_id`,
     };
   }
   const buckets = bucketSql(plan.window, params);
+  // Per bucket and worker, one backward probe of the heartbeat index for the latest heartbeat before the bucket's end
+  // (the next bucket's start; the window's end for the last). No join of buckets with heartbeats whose plan rests on
+  // row estimates: on a ledger without statistics those are guesses (#12).
   const rows = `WITH known AS (${latest}),
-before AS (
-  SELECT k.worker_id, (SELECT max(h.occurred_at) FROM ledger_events h
-    WHERE h.kind = 'worker.heartbeat' AND h.worker_id = k.worker_id AND h.occurred_at < ${bounds.from}) AS last_at
-  FROM known k WHERE k.last_at >= ${bounds.from} - interval '${RETIRED_AFTER}'
-),
-per_bucket AS (
-  SELECT t, worker_id, max(last_at) AS last_at FROM (
-  ${latestPerBucket(plan, params, bounds, buckets)}
-  ) x WHERE worker_id IN (SELECT worker_id FROM before) GROUP BY 1, 2
-),
-filled AS (
-  SELECT grid.t, b.worker_id,
-    greatest(b.last_at, max(p.last_at) OVER (PARTITION BY b.worker_id ORDER BY grid.t)) AS last_at
-  FROM ${buckets.grid} CROSS JOIN before b LEFT JOIN per_bucket p ON p.t = grid.t AND p.worker_id = b.worker_id
-)
-SELECT t, worker_id AS d0, extract(epoch FROM least(t + ${buckets.width}, now()) - last_at)::float8 AS v
-FROM filled`;
+active AS (SELECT k.worker_id FROM known k WHERE k.last_at >= ${bounds.from} - interval '${RETIRED_AFTER}'),
+ends AS (SELECT grid.t, coalesce(lead(grid.t) OVER (ORDER BY grid.t), ${bounds.to}) AS end_at FROM ${buckets.grid})
+SELECT ends.t, a.worker_id AS d0, extract(epoch FROM least(ends.t + ${buckets.width}, now()) - (SELECT max(h.occurred_at)
+  FROM ledger_events h WHERE h.kind = 'worker.heartbeat' AND h.worker_id = a.worker_id AND h.occurred_at < ends.end_at))::float8 AS v
+FROM ends CROSS JOIN active a`;
   return { text: seriesArraysSql(rows, ['d0']), values: params.values };
 }
