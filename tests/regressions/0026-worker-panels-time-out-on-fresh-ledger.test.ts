@@ -33,7 +33,7 @@ let plugin: PluginUnderTest;
 let heartbeats: Array<{ at: number; worker: string }>;
 
 before(async () => {
-  ledger = await createScenarioLedger('reg0018', [{ scenario: 'steady', from: LEDGER_FROM, to: E }], {
+  ledger = await createScenarioLedger('reg0026', [{ scenario: 'steady', from: LEDGER_FROM, to: E }], {
     unanalyzed: true,
   });
   const events: LedgerEvent[] = [

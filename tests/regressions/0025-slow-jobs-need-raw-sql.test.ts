@@ -19,7 +19,7 @@ let ledger: LedgerTestDatabase;
 let plugin: PluginUnderTest;
 
 before(async () => {
-  ledger = await createLedgerTestDatabase('reg0018');
+  ledger = await createLedgerTestDatabase('reg0025');
   await appendEvents(await ledger.connect(), jobEvents());
   plugin = await launchPlugin();
 });
