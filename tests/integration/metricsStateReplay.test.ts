@@ -186,25 +186,33 @@ describe('state metrics on hand-built lifecycles (retries, requeues, ties, late 
         }));
       assertSameSeries(ages, expected, `heartbeat age at ${new Date(to).toISOString()}`);
     }
-    // windows ending on a bucket boundary (see the report of #12 for a window ending inside its last bucket)
-    const window = { from: WINDOW.from, to: START + 9 * HOUR };
-    for (const widthMs of [MINUTE, 10 * MINUTE, HOUR]) {
-      const ages = seriesOf(
-        await runQuery(
-          target,
-          { queryType: 'metrics', metric: 'worker.heartbeat_age_s' },
-          { ...window, intervalMs: widthMs }
-        )
-      );
-      const known = [...lastHeartbeatBefore(all, window.to)].filter(([, last]) => last >= window.from - DAY);
-      const expected = known.map(([worker]) => ({
-        labels: { worker },
-        points: bucketEnds(window.from, window.to, widthMs).map(([t, end]): [number, number | null] => {
-          const last = lastHeartbeatBefore(all, end).get(worker);
-          return [t, last === undefined ? null : (end - last) / 1000];
-        }),
-      }));
-      assertSameSeries(ages, expected, `heartbeat age per ${widthMs / MINUTE} min`);
+    // a window ending on a bucket boundary, and one ending inside its last bucket (measured at the window's end)
+    for (const window of [
+      { from: WINDOW.from, to: START + 9 * HOUR },
+      { from: WINDOW.from, to: START + 9 * HOUR - 7 * MINUTE - 30_000 },
+    ]) {
+      for (const widthMs of [MINUTE, 10 * MINUTE, HOUR]) {
+        const ages = seriesOf(
+          await runQuery(
+            target,
+            { queryType: 'metrics', metric: 'worker.heartbeat_age_s' },
+            { ...window, intervalMs: widthMs }
+          )
+        );
+        const known = [...lastHeartbeatBefore(all, window.to)].filter(([, last]) => last >= window.from - DAY);
+        const expected = known.map(([worker]) => ({
+          labels: { worker },
+          points: bucketEnds(window.from, window.to, widthMs).map(([t, end]): [number, number | null] => {
+            const last = lastHeartbeatBefore(all, end).get(worker);
+            return [t, last === undefined ? null : (end - last) / 1000];
+          }),
+        }));
+        assertSameSeries(
+          ages,
+          expected,
+          `heartbeat age per ${widthMs / MINUTE} min up to ${new Date(window.to).toISOString()}`
+        );
+      }
     }
   });
 });

@@ -71,12 +71,13 @@ ORDER BY l.worker_id`,
   }
   const buckets = bucketSql(plan.window, params);
   // Per bucket and worker, one backward probe of the heartbeat index for the latest heartbeat before the bucket's end
-  // (the next bucket's start; the window's end for the last). No join of buckets with heartbeats whose plan rests on
+  // (the next bucket's start, which a 23- or 25-hour local day gets right; the window's end for the last), and the age
+  // measured at that same end (never later than now). No join of buckets with heartbeats whose plan rests on
   // row estimates: on a ledger without statistics those are guesses (#12).
   const rows = `WITH known AS (${latest}),
 active AS (SELECT k.worker_id FROM known k WHERE k.last_at >= ${bounds.from} - interval '${RETIRED_AFTER}'),
 ends AS (SELECT grid.t, coalesce(lead(grid.t) OVER (ORDER BY grid.t), ${bounds.to}) AS end_at FROM ${buckets.grid})
-SELECT ends.t, a.worker_id AS d0, extract(epoch FROM least(ends.t + ${buckets.width}, now()) - (SELECT max(h.occurred_at)
+SELECT ends.t, a.worker_id AS d0, extract(epoch FROM least(ends.end_at, now()) - (SELECT max(h.occurred_at)
   FROM ledger_events h WHERE h.kind = 'worker.heartbeat' AND h.worker_id = a.worker_id AND h.occurred_at < ends.end_at))::float8 AS v
 FROM ends CROSS JOIN active a`;
   return { text: seriesArraysSql(rows, ['d0']), values: params.values };
