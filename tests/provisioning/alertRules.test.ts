@@ -50,6 +50,8 @@ const SCENARIO_WINDOWS: Record<string, ScenarioWindow[]> = {
   ],
   // worker-03 dies at E-5m
   'worker-down': [{ scenario: 'worker-down', from: E - 15 * MINUTE, to: E, placementStart: E - 85 * MINUTE }],
+  // a whole steady day: the quietest hours are where ratio rules trip over a handful of jobs
+  'steady-day': [{ scenario: 'steady', from: E - 24 * HOUR - 10 * MINUTE, to: E }],
   // a migrated ledger without a single event: a new installation, or workers that never started
   empty: [],
   // 60% of jobs escalate from E-30m
@@ -168,6 +170,36 @@ describe('the alert pack covers the seed list', () => {
   test('one expectation per provisioned rule, and a rule for every expectation', () => {
     assert.deepEqual(RULES.map((r) => r.uid).sort(), Object.keys(EXPECTED).sort());
     assert.deepEqual(RULES.map((r) => r.uid).sort(), Object.keys(NO_DATA_AND_ERROR).sort());
+  });
+});
+
+describe('a steady day', () => {
+  test('the failure-rate rule stays quiet at every hour, evaluated every 5 minutes', async (t) => {
+    const rule = RULES.find((r) => r.uid === 'ledger-high-failure-rate');
+    assert.ok(rule);
+    const day = ledgers.get('steady-day')!;
+    let withVolume = 0;
+    let withFailures = 0;
+    let worst = 0;
+    for (let at = E - 24 * HOUR + 5 * MINUTE; at <= E; at += 5 * MINUTE) {
+      const evaluation = await evaluateRule(rule, at, runner(day, rule));
+      assert.notEqual(evaluation.health, 'error', `${new Date(at).toISOString()}: ${evaluation.error ?? ''}`);
+      assert.equal(
+        ruleState(rule, evaluation),
+        'Normal',
+        `quiet at ${new Date(at).toISOString()}: ${JSON.stringify(evaluation.instances)}`
+      );
+      const values = evaluation.instances.map((i) => i.values);
+      withVolume += values.filter((v) => (v.B ?? 0) >= 10).length;
+      withFailures += values.filter((v) => (v.A ?? 0) > 0).length;
+      worst = Math.max(worst, ...values.map((v) => v.A ?? 0));
+    }
+    t.diagnostic(
+      `${withVolume} mode-windows with >= 10 finished jobs, ${withFailures} with failures, worst rate ${worst}`
+    );
+    // the day exercised the rule: busy windows, and failures in some of them
+    assert.ok(withVolume > 100, `${withVolume} mode-windows with at least 10 finished jobs`);
+    assert.ok(withFailures > 0, 'some windows had failures');
   });
 });
 
