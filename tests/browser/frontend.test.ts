@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { testIds } from '../../src/testIds';
 import { TRACED_JOB_ID } from './fixtures/browserLedger';
+import { dsQueryHopSkipReason } from './host/dsQueryHop';
 import {
   browserSkipReason,
   newContext,
@@ -43,7 +44,7 @@ async function visit(path: string, theme: Theme = 'light'): Promise<HostPage> {
   return hostPage;
 }
 
-const skip = browserSkipReason();
+const skip = browserSkipReason() || dsQueryHopSkipReason();
 
 before(async () => {
   if (!skip) {

@@ -1,14 +1,17 @@
 /**
  * The few Grafana HTTP APIs the frontend calls, answered the way Grafana answers them, by calling the real plugin
  * executable over gRPC:
- *   POST /api/ds/query                          → QueryData; Arrow frames re-encoded as Grafana's frame JSON
+ *   POST /api/ds/query                          → QueryData; the answer's protobuf bytes turned into Grafana's
+ *                                                 status and body by Grafana's Go SDK (dsQueryHop.ts)
  *   GET  /api/datasources/uid/:uid/resources/*  → CallResource
  *   GET  /api/datasources/uid/:uid/health       → CheckHealth
  */
-import { checkFrame, fromArrowIpc, toFrameJson } from '../../../src/backend/frames';
+import type { Client, MethodDefinition } from '@grpc/grpc-js';
+
 import { dataQuery } from '../../support/grafanaRequests';
 import type { PluginUnderTest } from '../../support/pluginProcess';
 import type { StoredDatasource } from './datasourceStore';
+import type { DsQueryHop } from './dsQueryHop';
 
 /** An HTTP answer: status and a JSON body (or raw bytes with their content type). */
 export interface ApiAnswer {
@@ -46,16 +49,34 @@ interface QueryBody {
   to?: string;
 }
 
-interface WireDataResponse {
-  frames?: Buffer[];
-  error?: string;
-  status?: number;
-  errorSource?: string;
+/**
+ * QueryData over gRPC, keeping the answer as the bytes the plugin sent: Grafana's Go client decodes exactly those,
+ * while a message decoded here and encoded again would carry protobufjs's reading of it (defaults, int64 as Number).
+ */
+function queryDataBytes(plugin: PluginUnderTest, request: unknown): Promise<Buffer> {
+  const client: Client = plugin.clients.data;
+  const method = (client.constructor as unknown as { service: Record<string, MethodDefinition<unknown, unknown>> })
+    .service.QueryData!;
+  const keepBytes = (bytes: Buffer) => bytes;
+  return new Promise((resolve, reject) =>
+    client.makeUnaryRequest(
+      method.path,
+      method.requestSerialize,
+      keepBytes,
+      request,
+      { deadline: new Date(Date.now() + 30_000) },
+      (error, bytes) => (error || !bytes ? reject(error ?? new Error('QueryData: no answer')) : resolve(bytes))
+    )
+  );
 }
 
-/** POST /api/ds/query: 200 when every query succeeded, 400 when one failed (Grafana without multi-status). */
+/**
+ * POST /api/ds/query: the status and body Grafana writes (200, or 400 when a query failed; frames as the SDK's
+ * frame JSON), produced from the plugin's answer by Grafana's Go SDK.
+ */
 export async function queryData(
   plugin: PluginUnderTest,
+  hop: DsQueryHop,
   datasource: StoredDatasource,
   body: QueryBody
 ): Promise<ApiAnswer> {
@@ -63,27 +84,10 @@ export async function queryData(
   const queries = body.queries.map((query) =>
     dataQuery(query.refId, query, range, query.intervalMs ?? 60_000, query.maxDataPoints ?? 1_000)
   );
-  const response = await plugin.unary<{ responses: Record<string, WireDataResponse> }>('data', 'QueryData', {
-    pluginContext: pluginContextOf(datasource),
-    queries,
-  });
-  const results: Record<string, unknown> = {};
-  let failed = false;
-  for (const [refId, result] of Object.entries(response.responses ?? {})) {
-    const entry: Record<string, unknown> = { status: result.status || 200 };
-    if (result.error) {
-      failed = true;
-      entry.error = result.error;
-      if (result.errorSource) {
-        entry.errorSource = result.errorSource;
-      }
-    }
-    entry.frames = (result.frames ?? []).map((bytes) =>
-      JSON.parse(toFrameJson(checkFrame(fromArrowIpc(new Uint8Array(bytes)))))
-    );
-    results[refId] = entry;
-  }
-  return { status: failed ? 400 : 200, body: { results } };
+  const answer = await hop.answer(
+    await queryDataBytes(plugin, { pluginContext: pluginContextOf(datasource), queries })
+  );
+  return { status: answer.status, body: answer.body, contentType: 'application/json' };
 }
 
 /** GET /api/datasources/uid/:uid/resources/<path>?<query>. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 
 import { REPO_ROOT, type PluginUnderTest } from '../../support/pluginProcess';
 import { datasourceFor, settingsViewOf, updateDatasource, type StoredDatasource } from './datasourceStore';
+import type { DsQueryHop } from './dsQueryHop';
 import { callResource, checkHealth, queryData, type ApiAnswer } from './grafanaApi';
 import { pageHtml, type AppSettings } from './pageHtml';
 
@@ -80,10 +81,12 @@ async function readJson(req: IncomingMessage): Promise<any> {
 /** Starts the host on a free loopback port. */
 export async function startTestHost(options: {
   plugin: PluginUnderTest;
+  /** Answers /api/ds/query with Grafana's Go SDK. */
+  dsQuery: DsQueryHop;
   databaseUrl: string;
   bundleDir: string;
 }): Promise<TestHost> {
-  const { plugin, bundleDir } = options;
+  const { plugin, dsQuery, bundleDir } = options;
   let datasource: StoredDatasource = datasourceFor(options.databaseUrl);
   let app: AppSettings = { enabled: true, pinned: true, jsonData: {} };
   const unknownCalls: string[] = [];
@@ -95,7 +98,7 @@ export async function startTestHost(options: {
     const route = `${method} ${url.pathname}`;
     apiCalls.push(route);
     if (route === 'POST /api/ds/query') {
-      return queryData(plugin, datasource, await readJson(req));
+      return queryData(plugin, dsQuery, datasource, await readJson(req));
     }
     if (method === 'GET' && url.pathname.startsWith(`${datasourcePrefix}/resources/`)) {
       return callResource(plugin, datasource, url.pathname.slice(`${datasourcePrefix}/resources/`.length), url.search);

@@ -15,6 +15,7 @@ import {
 import { launchPlugin, type PluginUnderTest } from '../../support/pluginProcess';
 import { browserLedgerEvents } from '../fixtures/browserLedger';
 import { buildPageBundle } from '../host/buildPageBundle';
+import { startDsQueryHop, type DsQueryHop } from '../host/dsQueryHop';
 import { startTestHost, type TestHost } from '../host/testHost';
 import { launchBrowser } from './browserSession';
 
@@ -23,6 +24,8 @@ export interface BrowserSuite {
   host: TestHost;
   browser: Browser;
   plugin: PluginUnderTest;
+  /** Grafana's Go SDK turning the plugin's QueryData answers into /api/ds/query bodies. */
+  dsQuery: DsQueryHop;
   ledger: LedgerTestDatabase;
   /** The fixture's "now" (epoch ms). */
   now: number;
@@ -37,18 +40,19 @@ export interface BrowserSuite {
 /** Starts everything (in parallel where possible). */
 export async function startBrowserSuite(): Promise<BrowserSuite> {
   const now = Date.now();
-  const [ledger, plugin, bundleDir, browser] = await Promise.all([
+  const [ledger, plugin, bundleDir, browser, dsQuery] = await Promise.all([
     createLedgerTestDatabase('browser'),
     launchPlugin(),
     buildPageBundle(),
     launchBrowser(),
+    startDsQueryHop(),
   ]);
   const client = await ledger.connect();
   await appendEvents(client, browserLedgerEvents(now));
   // The datasource logs in the way a production one does: as a member of ledger_reader only.
   const readerRole = `${ledger.name}_grafana`;
   const readerUrl = await createLoginRole(client, ledger.url, readerRole, 'ledger_reader');
-  const host = await startTestHost({ plugin, databaseUrl: readerUrl, bundleDir });
+  const host = await startTestHost({ plugin, dsQuery, databaseUrl: readerUrl, bundleDir });
   const heartbeat = async () => {
     const at = new Date();
     await appendEvents(client, [
@@ -60,6 +64,7 @@ export async function startBrowserSuite(): Promise<BrowserSuite> {
     host,
     browser,
     plugin,
+    dsQuery,
     ledger,
     now,
     readerRole,
@@ -73,6 +78,7 @@ export async function stopBrowserSuite(suite: BrowserSuite | undefined): Promise
   await suite?.browser.close().catch(() => undefined);
   await suite?.host.close().catch(() => undefined);
   suite?.plugin.kill();
+  await suite?.dsQuery.close().catch(() => undefined);
   await suite?.ledger.drop().catch(() => undefined);
   if (suite) {
     const admin = new pg.Client({ connectionString: new URL('/postgres', suite.ledger.url).toString() });
