@@ -40,7 +40,7 @@ let ledger: LedgerTestDatabase;
 let plugin: PluginUnderTest;
 
 before(async () => {
-  ledger = await createLedgerTestDatabase('regression_0014');
+  ledger = await createLedgerTestDatabase('regression_0024');
   const client = await ledger.connect();
   await appendEvents(client, FIXTURE_EVENTS);
   plugin = await launchPlugin();
