@@ -303,8 +303,13 @@ describe('alert rules', () => {
         for (const key of ['summary', 'description', 'runbook_url']) {
           assert.ok(annotations[key]?.trim(), `annotation ${key}`);
         }
-        const runbook = /^\/a\/aicodeteam-ledger-app\/runbooks\/([a-z0-9-]+)$/.exec(annotations.runbook_url!);
-        assert.ok(runbook, `runbook_url ${annotations.runbook_url} is an app route`);
+        // Absolute, so the link works in Slack and webhook payloads too: Grafana's `externalURL` template function is
+        // its root_url (pkg/services/ngalert/state/template: Prometheus's expander, given the parsed AppURL, which
+        // always ends in "/"), so a Grafana served under a sub-path gets it too.
+        const runbook = /^\{\{ externalURL \}\}a\/aicodeteam-ledger-app\/runbooks\/([a-z0-9-]+)$/.exec(
+          annotations.runbook_url!
+        );
+        assert.ok(runbook, `runbook_url ${annotations.runbook_url} is the root URL plus an app route`);
         const page = findRunbook(runbook[1]);
         assert.ok(page, `runbook "${runbook[1]}" is served by the app (src/app/runbooks)`);
         assert.equal(rule.labels?.severity, page.severity, `severity matches the runbook's`);
