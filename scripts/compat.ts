@@ -38,7 +38,7 @@ function main(): number {
         path.join(root, 'node_modules', '@grafana', 'levitate', 'dist', 'bin.js'),
         'is-compatible',
         '--path',
-        'scripts/compat/entry.ts',
+        'src/levitateEntry.ts',
         '--target',
         target,
       ],

@@ -1,3 +1,3 @@
 // What Grafana loads of this plugin: both modules, so one levitate run checks every @grafana/* API they use.
-import '../../src/app/module';
-import '../../src/datasource/module';
+import './app/module';
+import './datasource/module';
