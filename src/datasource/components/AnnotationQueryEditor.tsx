@@ -8,8 +8,7 @@ import { DEFAULT_ANNOTATION_QUERY } from '../annotations/ledgerAnnotations';
 import type { LedgerDataSource } from '../LedgerDataSource';
 import { migrateLedgerQuery } from '../query/migrateLedgerQuery';
 import type { LedgerJsonData, LedgerQuery } from '../types';
-import { FiltersEditor } from './filters/FiltersEditor';
-import { useDimensionSuggestions } from './filters/useDimensionSuggestions';
+import { FiltersField } from './filters/FiltersField';
 import { LABEL_WIDTH } from './query/editorProps';
 import { QuerySummary } from './query/QuerySummary';
 
@@ -27,7 +26,6 @@ type Props = QueryEditorProps<LedgerDataSource, LedgerQuery, LedgerJsonData> & {
 
 /** Which ledger facts to mark on graphs, optionally filtered (e.g. one mode). */
 export function AnnotationQueryEditor({ query, onChange, datasource, range }: Props) {
-  const suggestions = useDimensionSuggestions(datasource, range);
   // Saved annotation queries may hold nulls (null is unset, so the defaults apply).
   const annotationQuery: LedgerQuery = {
     ...DEFAULT_ANNOTATION_QUERY,
@@ -62,17 +60,14 @@ export function AnnotationQueryEditor({ query, onChange, datasource, range }: Pr
             </div>
           </InlineField>
         </InlineFieldRow>
-        <InlineFieldRow>
-          <InlineField label="Filters" labelWidth={LABEL_WIDTH}>
-            <FiltersEditor
-              filters={annotationQuery.filters ?? []}
-              dimensions={DIMENSIONS}
-              loadOptions={suggestions.loadOptions}
-              suggestionsAvailable={suggestions.available}
-              onChange={(filters) => onChange({ ...annotationQuery, filters })}
-            />
-          </InlineField>
-        </InlineFieldRow>
+        <FiltersField
+          filters={annotationQuery.filters ?? []}
+          dimensions={DIMENSIONS}
+          onChange={(filters) => onChange({ ...annotationQuery, filters })}
+          client={datasource}
+          range={range}
+          labelWidth={LABEL_WIDTH}
+        />
         <QuerySummary query={{ ...annotationQuery, annotationSources: sources }} />
       </Stack>
     </div>

@@ -7,8 +7,7 @@ import { testIds } from '../../testIds';
 import type { LedgerDataSource } from '../LedgerDataSource';
 import { migrateLedgerQuery } from '../query/migrateLedgerQuery';
 import type { LedgerJsonData, LedgerQuery } from '../types';
-import { FiltersEditor } from './filters/FiltersEditor';
-import { useDimensionSuggestions } from './filters/useDimensionSuggestions';
+import { FiltersField } from './filters/FiltersField';
 import { LABEL_WIDTH } from './query/editorProps';
 import { QuerySummary } from './query/QuerySummary';
 
@@ -28,7 +27,6 @@ export function VariableQueryEditor({
   range,
 }: QueryEditorProps<LedgerDataSource, LedgerQuery, LedgerJsonData, LedgerQuery>) {
   const query = migrateLedgerQuery(saved);
-  const suggestions = useDimensionSuggestions(datasource, range);
   const variableQuery: LedgerQuery = { ...query, queryType: 'variables' };
 
   useEffect(() => {
@@ -72,21 +70,15 @@ export function VariableQueryEditor({
             />
           </InlineField>
         </InlineFieldRow>
-        <InlineFieldRow>
-          <InlineField
-            label="Filters"
-            labelWidth={LABEL_WIDTH}
-            tooltip="Only values seen together with these, e.g. workers of mode $mode"
-          >
-            <FiltersEditor
-              filters={variableQuery.filters ?? []}
-              dimensions={DIMENSIONS.filter((dimension) => dimension !== variableQuery.dimension)}
-              loadOptions={suggestions.loadOptions}
-              suggestionsAvailable={suggestions.available}
-              onChange={(filters) => onChange({ ...variableQuery, filters })}
-            />
-          </InlineField>
-        </InlineFieldRow>
+        <FiltersField
+          filters={variableQuery.filters ?? []}
+          dimensions={DIMENSIONS.filter((dimension) => dimension !== variableQuery.dimension)}
+          onChange={(filters) => onChange({ ...variableQuery, filters })}
+          client={datasource}
+          range={range}
+          labelWidth={LABEL_WIDTH}
+          tooltip="Only values seen together with these, e.g. workers of mode $mode"
+        />
         <QuerySummary query={variableQuery} />
       </Stack>
     </div>

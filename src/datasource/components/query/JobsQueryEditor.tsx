@@ -10,8 +10,7 @@ import {
   type JobWindow,
 } from '../../../contract/query';
 import { testIds } from '../../../testIds';
-import { FiltersEditor } from '../filters/FiltersEditor';
-import { useDimensionSuggestions } from '../filters/useDimensionSuggestions';
+import { FiltersField } from '../filters/FiltersField';
 import { JobConditionsEditor } from '../jobs/JobConditionsEditor';
 import { JOB_WINDOW_OPTIONS, SORT_FIELD_OPTIONS } from '../jobs/jobFields';
 import { LABEL_WIDTH, type TypeEditorProps } from './editorProps';
@@ -29,7 +28,6 @@ const DIRECTION_OPTIONS = [
  */
 export function JobsQueryEditor({ query, datasource, range, onChange }: TypeEditorProps) {
   const ids = testIds.jobsEditor;
-  const suggestions = useDimensionSuggestions(datasource, range);
   const jobWindow = query.jobWindow ?? 'finished';
   return (
     <Stack direction="column" gap={0.5}>
@@ -44,17 +42,14 @@ export function JobsQueryEditor({ query, datasource, range, onChange }: TypeEdit
           </div>
         </InlineField>
       </InlineFieldRow>
-      <InlineFieldRow>
-        <InlineField label="Filters" labelWidth={LABEL_WIDTH}>
-          <FiltersEditor
-            filters={query.filters ?? []}
-            dimensions={JOB_DIMENSIONS}
-            loadOptions={suggestions.loadOptions}
-            suggestionsAvailable={suggestions.available}
-            onChange={(filters) => onChange({ ...query, filters }, true)}
-          />
-        </InlineField>
-      </InlineFieldRow>
+      <FiltersField
+        filters={query.filters ?? []}
+        dimensions={JOB_DIMENSIONS}
+        onChange={(filters) => onChange({ ...query, filters }, true)}
+        client={datasource}
+        range={range}
+        labelWidth={LABEL_WIDTH}
+      />
       <InlineFieldRow>
         <InlineField
           label="Where"

@@ -3,8 +3,7 @@ import { InlineField, InlineFieldRow, InlineSwitch, Input, Stack } from '@grafan
 
 import { DIMENSIONS, QUERY_LIMITS } from '../../../contract/query';
 import { testIds } from '../../../testIds';
-import { FiltersEditor } from '../filters/FiltersEditor';
-import { useDimensionSuggestions } from '../filters/useDimensionSuggestions';
+import { FiltersField } from '../filters/FiltersField';
 import { LABEL_WIDTH, type TypeEditorProps } from './editorProps';
 import { LimitInput } from './LimitInput';
 import { QuerySummary } from './QuerySummary';
@@ -14,7 +13,6 @@ const DEFAULT_LIMIT = 1000;
 /** Ledger events as log lines: full-text search, filters, line limit and live tail. */
 export function LogsQueryEditor({ query, datasource, range, onChange, alerting }: TypeEditorProps) {
   const ids = testIds.queryEditor;
-  const suggestions = useDimensionSuggestions(datasource, range);
   return (
     <Stack direction="column" gap={0.5}>
       <InlineFieldRow>
@@ -34,17 +32,14 @@ export function LogsQueryEditor({ query, datasource, range, onChange, alerting }
           />
         </InlineField>
       </InlineFieldRow>
-      <InlineFieldRow>
-        <InlineField label="Filters" labelWidth={LABEL_WIDTH}>
-          <FiltersEditor
-            filters={query.filters ?? []}
-            dimensions={DIMENSIONS}
-            loadOptions={suggestions.loadOptions}
-            suggestionsAvailable={suggestions.available}
-            onChange={(filters) => onChange({ ...query, filters }, true)}
-          />
-        </InlineField>
-      </InlineFieldRow>
+      <FiltersField
+        filters={query.filters ?? []}
+        dimensions={DIMENSIONS}
+        onChange={(filters) => onChange({ ...query, filters }, true)}
+        client={datasource}
+        range={range}
+        labelWidth={LABEL_WIDTH}
+      />
       <InlineFieldRow>
         <InlineField
           label="Limit"

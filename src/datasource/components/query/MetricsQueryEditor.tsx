@@ -14,8 +14,7 @@ import {
 
 import { QUERY_LIMITS, type Dimension, type Format } from '../../../contract/query';
 import { testIds } from '../../../testIds';
-import { FiltersEditor } from '../filters/FiltersEditor';
-import { useDimensionSuggestions } from '../filters/useDimensionSuggestions';
+import { FiltersField } from '../filters/FiltersField';
 import { applyMetricChange } from './applyMetricChange';
 import { LABEL_WIDTH, type TypeEditorProps } from './editorProps';
 import { MetricPicker } from './MetricPicker';
@@ -28,7 +27,6 @@ const FORMAT_LABELS: Record<Format, string> = { timeseries: 'Time series', table
 export function MetricsQueryEditor({ query, datasource, range, onChange, compact, alerting }: TypeEditorProps) {
   const ids = testIds.queryEditor;
   const { catalog, loading } = useMetricsCatalog(datasource);
-  const suggestions = useDimensionSuggestions(datasource, range);
   const metric = catalog.metrics.find((m) => m.id === query.metric);
   const dimensions = useMemo(() => metric?.dimensions ?? [], [metric]);
   // Stable options and values: the comboboxes reset their menus when these change identity.
@@ -105,17 +103,15 @@ export function MetricsQueryEditor({ query, datasource, range, onChange, compact
           <InlineFieldRow>{groupByField}</InlineFieldRow>
         </>
       )}
-      <InlineFieldRow>
-        <InlineField label="Filters" labelWidth={LABEL_WIDTH} disabled={!metric}>
-          <FiltersEditor
-            filters={query.filters ?? []}
-            dimensions={dimensions}
-            loadOptions={suggestions.loadOptions}
-            suggestionsAvailable={suggestions.available}
-            onChange={(filters) => onChange({ ...query, filters }, true)}
-          />
-        </InlineField>
-      </InlineFieldRow>
+      <FiltersField
+        filters={query.filters ?? []}
+        dimensions={dimensions}
+        onChange={(filters) => onChange({ ...query, filters }, true)}
+        client={datasource}
+        range={range}
+        labelWidth={LABEL_WIDTH}
+        disabled={!metric}
+      />
       <InlineFieldRow>
         <InlineField label="Format" labelWidth={LABEL_WIDTH}>
           <div data-testid={ids.format}>
