@@ -147,10 +147,22 @@ function tableFrame(plan: MetricsPlan, rows: Row[], layout: RowLayout, executed:
   );
 }
 
+/**
+ * Instant rows in label order. Series rows come ordered by their statement; instant statements leave the order to the
+ * plan, which changes with table statistics, and a stat panel or an alert's instance list should not reshuffle.
+ */
+function inLabelOrder(plan: MetricsPlan, rows: Row[]): Row[] {
+  const key = (row: Row) => JSON.stringify(row.slice(0, plan.groupBy.length).map(labelText));
+  return rows.length < 2 || plan.groupBy.length === 0
+    ? rows
+    : [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 /** Converts the rows of a metric statement into frames for the plan's format. */
 export function metricFrames(plan: MetricsPlan, rows: Row[], layout: RowLayout, executed: string): CheckedFrame[] {
+  const ordered = layout === 'instant' ? inLabelOrder(plan, rows) : rows;
   if (plan.format === 'table') {
-    return [tableFrame(plan, rows, layout, executed)];
+    return [tableFrame(plan, ordered, layout, executed)];
   }
-  return layout === 'series' ? seriesFrames(plan, rows, executed) : instantFrames(plan, rows, executed);
+  return layout === 'series' ? seriesFrames(plan, ordered, executed) : instantFrames(plan, ordered, executed);
 }
