@@ -17,12 +17,18 @@ export interface TraceIdentity {
   trace_jobs: string[];
 }
 
-/** Finds out whether `id` is a job id and/or a trace id. */
+/**
+ * Finds out whether `id` is a job id and/or a trace id. The jobs of a trace are found through the trace_id index
+ * first (OFFSET 0 keeps that subquery whole): written as one `DISTINCT … ORDER BY job_id LIMIT 10`, a ledger without
+ * statistics had the planner walk the whole job_id index for matching trace ids (101-153 ms on 510k events, growing
+ * with the ledger; 0.1-0.3 ms this way, analyzed or not).
+ */
 export function identitySql(id: string): Sql {
   return {
     text: `SELECT EXISTS (SELECT 1 FROM ledger_events WHERE job_id = $1::text) AS is_job,
        EXISTS (SELECT 1 FROM ledger_events WHERE trace_id = $1::text) AS is_trace,
-       ARRAY(SELECT DISTINCT job_id FROM ledger_events WHERE trace_id = $1::text AND job_id IS NOT NULL ORDER BY job_id LIMIT 10) AS trace_jobs`,
+       ARRAY(SELECT t.job_id FROM (SELECT DISTINCT job_id FROM ledger_events WHERE trace_id = $1::text AND job_id IS NOT NULL OFFSET 0) t
+         ORDER BY t.job_id LIMIT 10) AS trace_jobs`,
     values: [id],
   };
 }
