@@ -76,6 +76,29 @@ function fromRelease(packages: GrafanaPackages): Plugin {
 }
 
 /**
+ * Grafana 11's published ESM (`dist/esm/*.mjs`) takes default imports of CommonJS modules that set `__esModule`
+ * (`import useMeasure from 'react-use/lib/useMeasure'`). Bundled with Node's rules for .mjs, the default is the
+ * whole `exports` object and the call fails; Grafana's own build compiles the same source with the usual interop,
+ * where the default is `exports.default`. This shim gives those imports that interop, as Grafana runs them.
+ */
+const CJS_WITH_ES_DEFAULT = /^(react-use|rc-picker)\/lib\//;
+const esModuleInterop: Plugin = {
+  name: 'es-module-interop',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: CJS_WITH_ES_DEFAULT }, (args) =>
+      args.importer.endsWith('.mjs')
+        ? { path: args.path, namespace: 'es-module-interop', pluginData: args.resolveDir }
+        : undefined
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'es-module-interop' }, (args) => ({
+      contents: `export { default } from '${args.path}';\nexport * from '${args.path}';\n`,
+      resolveDir: args.pluginData as string,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Builds into a fresh temporary folder and returns it (main.js, main.css, editor.worker.js, fonts), with the
  * packages of `packages` (by default the repository's node_modules).
  */
@@ -100,7 +123,10 @@ export async function buildPageBundle(packages: GrafanaPackages = { version: '',
       jsx: 'automatic',
       loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
       assetNames: '[name]-[hash]',
-      plugins: packages.root === REPO_ROOT ? [oneReactRouter] : [fromRelease(packages), oneReactRouter],
+      plugins:
+        packages.root === REPO_ROOT
+          ? [oneReactRouter, esModuleInterop]
+          : [fromRelease(packages), oneReactRouter, esModuleInterop],
       // what Grafana keeps internal and sets at start-up (app/tsconfig.json maps the same name to its types)
       alias: {
         'grafana-runtime-internal/PluginPage': path.join(

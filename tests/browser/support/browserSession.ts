@@ -109,10 +109,15 @@ export async function openHostPage(context: BrowserContext, path: string, theme:
     async visit(target: string) {
       problems.length = 0;
       await page.evaluate((to) => (globalThis as unknown as PageGlobals).__ledgerHost.navigate(to), target);
-      await page.waitForFunction(
-        (to) => (globalThis as unknown as PageGlobals).document.body.dataset.hostLocation === to,
-        target
-      );
+      await page
+        .waitForFunction(
+          (to) => (globalThis as unknown as PageGlobals).document.body.dataset.hostLocation === to,
+          target
+        )
+        .catch((error: Error) => {
+          // A page that crashed never gets there: say what the page reported.
+          throw new Error(`${target} was not rendered (${error.message}); the page reported: ${problems.join(' | ')}`);
+        });
     },
     close: () => page.close(),
   };
