@@ -103,7 +103,7 @@ class HostBackendSrv {
  * (its meta's `module`, i.e. dist/datasource/module.js) on first use and instantiates its DataSourceClass.
  */
 class HostDataSourceSrv {
-  private readonly instances = new Map<string, DataSourceApi>();
+  private readonly instances = new Map<string, Promise<DataSourceApi>>();
   constructor(private readonly settings: DataSourceInstanceSettings[]) {}
 
   getInstanceSettings(ref?: DataSourceRef | string | null): DataSourceInstanceSettings | undefined {
@@ -115,24 +115,29 @@ class HostDataSourceSrv {
       (s) => (!filters.pluginId || s.type === filters.pluginId) && (!filters.filter || filters.filter(s))
     );
   }
-  async get(ref?: DataSourceRef | string | null): Promise<DataSourceApi> {
+  get(ref?: DataSourceRef | string | null): Promise<DataSourceApi> {
     const settings = this.getInstanceSettings(ref);
     if (!settings) {
-      throw new Error(`Datasource ${JSON.stringify(ref)} was not found`);
+      return Promise.reject(new Error(`Datasource ${JSON.stringify(ref)} was not found`));
     }
+    // One instance per datasource, also when several components ask while the module is still loading.
     let instance = this.instances.get(settings.uid);
     if (!instance) {
-      const datasourcePlugin = (
-        await importPluginModule<{ plugin: DataSourcePlugin<DataSourceApi> }>(settings.meta.module)
-      ).exports.plugin;
-      datasourcePlugin.meta = settings.meta;
-      const DataSourceClass = datasourcePlugin.DataSourceClass as unknown as new (
-        s: DataSourceInstanceSettings
-      ) => DataSourceApi;
-      instance = new DataSourceClass(settings);
-      instance.components = datasourcePlugin.components as unknown as DataSourceApi['components'];
+      instance = this.instantiate(settings);
       this.instances.set(settings.uid, instance);
     }
+    return instance;
+  }
+  private async instantiate(settings: DataSourceInstanceSettings): Promise<DataSourceApi> {
+    const datasourcePlugin = (
+      await importPluginModule<{ plugin: DataSourcePlugin<DataSourceApi> }>(settings.meta.module)
+    ).exports.plugin;
+    datasourcePlugin.meta = settings.meta;
+    const DataSourceClass = datasourcePlugin.DataSourceClass as unknown as new (
+      s: DataSourceInstanceSettings
+    ) => DataSourceApi;
+    const instance = new DataSourceClass(settings);
+    instance.components = datasourcePlugin.components as unknown as DataSourceApi['components'];
     return instance;
   }
   reload() {}
