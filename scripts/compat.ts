@@ -5,26 +5,12 @@
  * downloads the target packages from the npm registry.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The newest Grafana release checked; raise it when a new major or minor is published and passes. */
-export const NEWEST_GRAFANA = '13.2.3';
+import { declaredFloor, NEWEST_GRAFANA } from './compat/grafanaVersions';
 
 const root = path.resolve(__dirname, '..');
 const PACKAGES = ['@grafana/data', '@grafana/ui', '@grafana/runtime'];
-
-function declaredFloor(): string {
-  const floors = ['src/plugin.json', 'src/datasource/plugin.json'].map((file) => {
-    const meta = JSON.parse(readFileSync(path.join(root, file), 'utf8'));
-    return String(meta.dependencies?.grafanaDependency ?? '');
-  });
-  const floor = /^>=(\d+\.\d+\.\d+)$/.exec(floors[0]!)?.[1];
-  if (!floor || floors.some((f) => f !== floors[0])) {
-    throw new Error(`plugin.json files must declare one grafanaDependency ">=x.y.z"; found ${floors.join(', ')}`);
-  }
-  return floor;
-}
 
 function main(): number {
   const versions = [declaredFloor(), NEWEST_GRAFANA];

@@ -7,10 +7,16 @@
  * several minutes after seeding, not forever.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { testIds } from '../../src/testIds';
+import { REPO_ROOT } from '../support/pluginProcess';
 import { TRACED_JOB_ID } from './fixtures/browserLedger';
+import { startTestHost } from './host/testHost';
+import { assertLoadedFromDist } from './support/loadedPlugins';
 import { dsQueryHopSkipReason } from './host/dsQueryHop';
 import {
   browserSkipReason,
@@ -18,6 +24,7 @@ import {
   openHostPage,
   screenshot,
   THEMES,
+  waitForHost,
   type HostPage,
   type Theme,
 } from './support/browserSession';
@@ -54,6 +61,38 @@ before(async () => {
 
 after(async () => {
   await stopBrowserSuite(suite);
+});
+
+describe('the plugin as Grafana loads it', { skip }, () => {
+  it("loads dist/module.js and dist/datasource/module.js with SystemJS, sharing the host's React and Grafana packages", async () => {
+    const { page, problems } = await visit(`${APP}/runbooks`);
+    await assertLoadedFromDist(page, suite!.grafanaVersion);
+    // The bundle's PluginPage is the one the host set after start-up: @grafana/runtime's exports reach it live.
+    await page.locator(id(testIds.runbooks.card)).first().waitFor();
+    assert.deepEqual(await page.locator('h1').allTextContents(), ['Runbooks'], "the host's page chrome is missing");
+    assert.ok(suite!.host.servedPluginFiles.includes('module.js'), suite!.host.servedPluginFiles.join(', '));
+    assert.ok(suite!.host.servedPluginFiles.includes('datasource/module.js'), suite!.host.servedPluginFiles.join(', '));
+    assert.deepEqual(problems, []);
+  });
+
+  it('the host refuses to start without dist/datasource/module.js', async () => {
+    const partialDist = mkdtempSync(path.join(tmpdir(), 'ledger-partial-dist-'));
+    mkdirSync(path.join(partialDist, 'datasource'));
+    for (const file of ['module.js', 'plugin.json', 'datasource/plugin.json']) {
+      copyFileSync(path.join(REPO_ROOT, 'dist', file), path.join(partialDist, file));
+    }
+    await assert.rejects(
+      startTestHost({
+        plugin: suite!.plugin,
+        dsQuery: suite!.dsQuery,
+        databaseUrl: suite!.ledger.url,
+        bundleDir: partialDist,
+        grafanaVersion: suite!.grafanaVersion,
+        distDir: partialDist,
+      }),
+      /dist\/datasource\/module\.js is missing/
+    );
+  });
 });
 
 describe('app pages', { skip }, () => {
@@ -308,7 +347,7 @@ describe('variable and annotation editors, datasource and app settings', { skip 
       (globalThis as unknown as PageGlobals).fetch('/api/plugins/aicodeteam-ledger-app/settings').then((r) => r.json())
     )) as { jsonData: unknown };
     assert.deepEqual(settings.jsonData, { datasourceUid: 'ledger-browser' });
-    await page.waitForFunction(() => 'hostLocation' in (globalThis as unknown as PageGlobals).document.body.dataset);
+    await waitForHost(page);
     assert.deepEqual(problems, []);
   });
 });

@@ -9,13 +9,14 @@ import type { PluginPageProps } from '@grafana/runtime';
 import { Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { useLocation } from 'react-router-dom';
 
-import appManifest from '../../../plugin.json';
+import { hostConfig } from './hostConfig';
 // Grafana's setter is internal to @grafana/runtime: buildPageBundle.ts maps this name to its file (same module).
-import { setPluginPage } from 'grafana-runtime-internal/PluginPage';
+import * as runtimePluginPage from 'grafana-runtime-internal/PluginPage';
 
-/** The nav title Grafana would show for an app path: the name of the plugin.json page it falls under. */
+/** The nav title Grafana would show for an app path: the name of the (built) plugin.json page it falls under. */
 function navTitle(pathname: string): string {
-  const page = appManifest.includes
+  const appManifest = hostConfig().app;
+  const page = (appManifest.includes ?? [])
     .filter((include) => include.type === 'page' && include.path)
     .map((include) => ({ name: include.name, path: include.path!.replace('%PLUGIN_ID%', appManifest.id) }))
     .find((include) => pathname === include.path || pathname.startsWith(`${include.path}/`));
@@ -29,11 +30,12 @@ function HostPluginPage({ pageNav, subTitle, actions, children }: PluginPageProp
   const title = pageNav?.text ?? section;
   const parent = pageNav?.parentItem;
   const description = subTitle ?? pageNav?.subTitle;
+  const appName = hostConfig().app.name;
   return (
     <div className={styles.page}>
       <Stack direction="column" gap={1}>
         <Text variant="bodySmall" color="secondary">
-          {appManifest.name} /{' '}
+          {appName} /{' '}
           {parent ? (
             <TextLink href={parent.url ?? '#'} inline>
               {parent.text}
@@ -54,9 +56,13 @@ function HostPluginPage({ pageNav, subTitle, actions, children }: PluginPageProp
   );
 }
 
-/** Installs the host's page chrome. */
+/**
+ * Installs the host's page chrome. Grafana 11's published @grafana/runtime has no setter (Grafana sets it from its
+ * source tree): there, plugin pages render without the host's chrome, as `PluginPage`'s published default.
+ */
 export function installHostPluginPage(): void {
-  setPluginPage(HostPluginPage);
+  const { setPluginPage } = runtimePluginPage as { setPluginPage?: (page: typeof HostPluginPage) => void };
+  setPluginPage?.(HostPluginPage);
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

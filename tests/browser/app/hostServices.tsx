@@ -1,11 +1,12 @@
 /**
  * The @grafana/runtime singletons Grafana sets before it loads a plugin, implemented for the test host: HTTP goes
- * to the host's Grafana-shaped API (which calls the real plugin executable), datasources are built from our own
- * plugin module, template variables come from a small fixed set.
+ * to the host's Grafana-shaped API (which calls the real plugin executable), datasources are instances of the
+ * datasource plugin loaded from dist/, template variables come from a small fixed set.
  */
 import {
   EventBusSrv,
   type DataSourceApi,
+  type DataSourcePlugin,
   type DataSourceInstanceSettings,
   type DataSourceRef,
   type ScopedVars,
@@ -28,8 +29,8 @@ import {
 } from '@grafana/runtime';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
-import { plugin as datasourcePlugin } from '../../../src/datasource/module';
 import { hostConfig } from './hostConfig';
+import { importPluginModule } from './pluginLoader';
 
 function urlOf(options: BackendSrvRequest): string {
   const params = new URLSearchParams();
@@ -97,9 +98,12 @@ class HostBackendSrv {
   resolveCancelerIfExists() {}
 }
 
-/** DataSourceSrv holding the host's Ledger datasources, instantiated from our datasource module like Grafana does. */
+/**
+ * DataSourceSrv holding the host's Ledger datasources. Like Grafana's, it imports the datasource plugin's module
+ * (its meta's `module`, i.e. dist/datasource/module.js) on first use and instantiates its DataSourceClass.
+ */
 class HostDataSourceSrv {
-  private readonly instances = new Map<string, DataSourceApi>();
+  private readonly instances = new Map<string, Promise<DataSourceApi>>();
   constructor(private readonly settings: DataSourceInstanceSettings[]) {}
 
   getInstanceSettings(ref?: DataSourceRef | string | null): DataSourceInstanceSettings | undefined {
@@ -111,20 +115,29 @@ class HostDataSourceSrv {
       (s) => (!filters.pluginId || s.type === filters.pluginId) && (!filters.filter || filters.filter(s))
     );
   }
-  async get(ref?: DataSourceRef | string | null): Promise<DataSourceApi> {
+  get(ref?: DataSourceRef | string | null): Promise<DataSourceApi> {
     const settings = this.getInstanceSettings(ref);
     if (!settings) {
-      throw new Error(`Datasource ${JSON.stringify(ref)} was not found`);
+      return Promise.reject(new Error(`Datasource ${JSON.stringify(ref)} was not found`));
     }
+    // One instance per datasource, also when several components ask while the module is still loading.
     let instance = this.instances.get(settings.uid);
     if (!instance) {
-      const DataSourceClass = datasourcePlugin.DataSourceClass as unknown as new (
-        s: DataSourceInstanceSettings
-      ) => DataSourceApi;
-      instance = new DataSourceClass(settings);
-      instance.components = datasourcePlugin.components as unknown as DataSourceApi['components'];
+      instance = this.instantiate(settings);
       this.instances.set(settings.uid, instance);
     }
+    return instance;
+  }
+  private async instantiate(settings: DataSourceInstanceSettings): Promise<DataSourceApi> {
+    const datasourcePlugin = (
+      await importPluginModule<{ plugin: DataSourcePlugin<DataSourceApi> }>(settings.meta.module)
+    ).exports.plugin;
+    datasourcePlugin.meta = settings.meta;
+    const DataSourceClass = datasourcePlugin.DataSourceClass as unknown as new (
+      s: DataSourceInstanceSettings
+    ) => DataSourceApi;
+    const instance = new DataSourceClass(settings);
+    instance.components = datasourcePlugin.components as unknown as DataSourceApi['components'];
     return instance;
   }
   reload() {}
@@ -166,7 +179,7 @@ class HostTemplateSrv {
   updateTimeRange(_range: TimeRange) {}
 }
 
-/** Installs the singletons; call once before rendering. */
+/** Installs the singletons; call once, before any plugin module loads (as Grafana does). */
 export function installHostServices(): void {
   setBackendSrv(new HostBackendSrv() as unknown as BackendSrv);
   setDataSourceSrv(new HostDataSourceSrv(hostConfig().datasources) as unknown as DataSourceSrv);

@@ -1,5 +1,6 @@
 /**
- * The test host's page: Grafana's theme, runtime services and routing around our app and datasource editors.
+ * The test host's page: Grafana's theme, runtime services and routing around the plugin's app pages and datasource
+ * editors, which it loads from dist/ with SystemJS as Grafana does (pluginLoader.tsx), never from src/.
  *
  *   /a/aicodeteam-ledger-app/*        the app's pages (root page with the app's settings in its plugin context)
  *   /plugins/aicodeteam-ledger-app     the app's configuration page
@@ -10,13 +11,24 @@
  */
 import React, { useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createTheme, PluginContextProvider, PluginType, type AppPluginMeta } from '@grafana/data';
-import { config as runtimeConfig, locationService, PluginPage } from '@grafana/runtime';
+import {
+  AppPlugin,
+  createTheme,
+  DataSourceApi,
+  DataSourcePlugin,
+  PluginContextProvider,
+  type AppPluginMeta,
+} from '@grafana/data';
+import {
+  config as runtimeConfig,
+  DataSourceWithBackend,
+  getDataSourceSrv,
+  locationService,
+  PluginPage,
+} from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { Route, Routes, useLocation } from 'react-router-dom';
 
-import appManifest from '../../../plugin.json';
-import { plugin as appPlugin } from '../../../src/app/module';
 import { AnnotationEditorHarness } from './harness/AnnotationEditorHarness';
 import { ConfigEditorHarness } from './harness/ConfigEditorHarness';
 import { QueryEditorHarness } from './harness/QueryEditorHarness';
@@ -25,31 +37,14 @@ import { hostConfig } from './hostConfig';
 import { installHostPluginPage } from './HostPage';
 import { HostRouter } from './HostRouter';
 import { installHostServices } from './hostServices';
-
-installHostServices();
-installHostPluginPage();
-
-const config = hostConfig();
-const appMeta = {
-  id: appManifest.id,
-  name: appManifest.name,
-  type: PluginType.app,
-  info: appManifest.info,
-  module: '',
-  baseUrl: `public/plugins/${appManifest.id}`,
-  enabled: config.app.enabled,
-  pinned: config.app.pinned,
-  jsonData: config.app.jsonData,
-} as unknown as AppPluginMeta;
-appPlugin.meta = appMeta;
-
-const AppRoot = appPlugin.root!;
-const ConfigPage = appPlugin.configPages![0]!.body;
+import type { LoadedPlugins } from '../support/pageGlobals';
+import { importPluginModule } from './pluginLoader';
 
 /** What tests may call in the page: move to another screen without a page load, switch the theme. */
 export interface HostControls {
   navigate(path: string): void;
   setTheme(theme: 'light' | 'dark'): void;
+  plugins: LoadedPlugins;
 }
 
 declare global {
@@ -64,8 +59,16 @@ function PerQueryString({ children }: { children: React.ReactNode }) {
   return <React.Fragment key={search}>{children}</React.Fragment>;
 }
 
-function HostApp() {
-  const [mode, setMode] = useState(config.theme);
+function HostApp({
+  appPlugin,
+  appMeta,
+  plugins,
+}: {
+  appPlugin: AppPlugin;
+  appMeta: AppPluginMeta;
+  plugins: LoadedPlugins;
+}) {
+  const [mode, setMode] = useState(hostConfig().theme);
   const theme = useMemo(() => createTheme({ colors: { mode } }), [mode]);
   useEffect(() => {
     // Grafana switches themes at run time too: the runtime config and the body class follow the context.
@@ -74,8 +77,9 @@ function HostApp() {
     document.body.className = `theme-${mode}`;
   }, [theme, mode]);
   useEffect(() => {
-    window.__ledgerHost = { navigate: (path) => locationService.push(path), setTheme: setMode };
-  }, []);
+    window.__ledgerHost = { navigate: (path) => locationService.push(path), setTheme: setMode, plugins };
+  }, [plugins]);
+  const AppRoot = appPlugin.root!;
   return (
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
@@ -83,18 +87,18 @@ function HostApp() {
         <PluginContextProvider meta={appMeta}>
           <Routes>
             <Route
-              path={`/a/${appManifest.id}/*`}
+              path={`/a/${appMeta.id}/*`}
               element={
                 <AppRoot
                   meta={appMeta}
-                  basename={`/a/${appManifest.id}`}
-                  path={`/a/${appManifest.id}`}
+                  basename={`/a/${appMeta.id}`}
+                  path={`/a/${appMeta.id}`}
                   query={{}}
                   onNavChanged={() => {}}
                 />
               }
             />
-            <Route path={`/plugins/${appManifest.id}`} element={<ConfigPageHost />} />
+            <Route path={`/plugins/${appMeta.id}`} element={<ConfigPageHost appPlugin={appPlugin} />} />
             <Route
               path="/harness/datasource-config"
               element={
@@ -134,7 +138,8 @@ function HostApp() {
   );
 }
 
-function ConfigPageHost() {
+function ConfigPageHost({ appPlugin }: { appPlugin: AppPlugin }) {
+  const ConfigPage = appPlugin.configPages![0]!.body;
   return (
     <PluginPage>
       <ConfigPage plugin={appPlugin} query={{}} />
@@ -142,4 +147,39 @@ function ConfigPageHost() {
   );
 }
 
-createRoot(document.getElementById('root')!).render(<HostApp />);
+/** Loads both plugin modules from dist/ as Grafana does, installs Grafana's services, then renders the host. */
+async function boot(): Promise<void> {
+  const config = hostConfig();
+  const datasourceSettings = config.datasources[0]!;
+  installHostServices();
+  installHostPluginPage();
+  const [app, datasource] = await Promise.all([
+    importPluginModule<{ plugin: AppPlugin }>(config.app.module),
+    importPluginModule<{ plugin: DataSourcePlugin<DataSourceApi> }>(datasourceSettings.meta.module),
+  ]);
+  const appPlugin = app.exports.plugin;
+  // Grafana sets the meta of the plugin it loaded (importAppPlugin / importDataSourcePlugin).
+  appPlugin.meta = config.app;
+  const datasourcePlugin = datasource.exports.plugin;
+  const instance = await getDataSourceSrv().get(datasourceSettings.uid);
+  const plugins: LoadedPlugins = {
+    grafanaVersion: config.grafanaVersion,
+    modules: [
+      { id: config.app.id, url: app.url, sharedImports: app.sharedImports },
+      { id: datasourceSettings.meta.id, url: datasource.url, sharedImports: datasource.sharedImports },
+    ],
+    appIsHostAppPlugin: appPlugin instanceof AppPlugin,
+    datasourceIsHostDataSourcePlugin: datasourcePlugin instanceof DataSourcePlugin,
+    datasourceIsHostDataSourceApi: instance instanceof DataSourceApi,
+    datasourceIsHostDataSourceWithBackend: instance instanceof DataSourceWithBackend,
+  };
+  createRoot(document.getElementById('root')!).render(
+    <HostApp appPlugin={appPlugin} appMeta={config.app} plugins={plugins} />
+  );
+}
+
+boot().catch((error: unknown) => {
+  // The tests wait for this attribute or hostLocation: a plugin that cannot load fails them with its reason.
+  document.body.dataset.hostLoadError = String((error as Error)?.stack ?? error);
+  console.error('the test host could not load the plugin', error);
+});

@@ -1,14 +1,20 @@
 /**
- * Builds the test host's page bundle with esbuild: our app and datasource frontends (straight from src/) inside
- * Grafana's UI libraries, plus Monaco's editor worker. Grafana provides those libraries at run time; the host
- * bundles them instead.
+ * Builds the test host's page bundle with esbuild: the host (Grafana's stand-in: theme, services, routing, the
+ * SystemJS plugin loader and the harness pages) with the published Grafana packages it provides to the plugin,
+ * plus Monaco's editor worker. The plugin itself is not in it: the page loads dist/module.js and
+ * dist/datasource/module.js at run time (app/pluginLoader.ts).
+ *
+ * The packages come from one Grafana release's set (host/grafanaPackages.ts): the host's imports of @grafana/*,
+ * react, react-dom and the other packages that set installs are resolved there, and React is that set's for every
+ * importer, so the page has one React.
  */
 import { build, type Plugin } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { REPO_ROOT } from '../../support/pluginProcess';
+import type { GrafanaPackages } from './grafanaPackages';
 
 /**
  * In Grafana there is one react-router v6 for Grafana, @grafana/ui and plugins. Installed from npm, @grafana/ui's
@@ -18,6 +24,7 @@ import { REPO_ROOT } from '../../support/pluginProcess';
 const oneReactRouter: Plugin = {
   name: 'one-react-router',
   setup(pluginBuild) {
+    // Grafana's react-router v6 is the repository's (a release's own top-level react-router may be v5).
     pluginBuild.onResolve({ filter: /^react-router$/ }, async (args) => {
       if (!args.importer.includes('react-router-dom-v5-compat') || args.pluginData === 'shared') {
         return undefined;
@@ -32,8 +39,71 @@ const oneReactRouter: Plugin = {
   },
 };
 
-/** Builds into a fresh temporary folder and returns it (main.js, main.css, editor.worker.js, fonts). */
-export async function buildPageBundle(): Promise<string> {
+/** Routers stay the repository's v6 (see oneReactRouter); every other package a release set installs is taken from it. */
+const NOT_FROM_RELEASE = /^react-router/;
+const packageName = (specifier: string) =>
+  specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+
+/** Resolves the host's imports to a release's packages, and React to that release's React for every importer. */
+function fromRelease(packages: GrafanaPackages): Plugin {
+  const modules = path.join(packages.root, 'node_modules');
+  const installed = new Set(
+    readdirSync(modules).flatMap((entry) =>
+      entry.startsWith('@') ? readdirSync(path.join(modules, entry)).map((name) => `${entry}/${name}`) : [entry]
+    )
+  );
+  return {
+    name: 'grafana-release',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+        const name = packageName(args.path);
+        if (args.pluginData === 'release' || !installed.has(name) || NOT_FROM_RELEASE.test(name)) {
+          return undefined;
+        }
+        const isReact = name === 'react' || name === 'react-dom';
+        if (!isReact && args.importer.startsWith(packages.root)) {
+          return undefined;
+        }
+        const resolved = await pluginBuild.resolve(args.path, {
+          resolveDir: packages.root,
+          kind: args.kind,
+          pluginData: 'release',
+        });
+        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
+      });
+    },
+  };
+}
+
+/**
+ * Grafana 11's published ESM (`dist/esm/*.mjs`) takes default imports of CommonJS modules that set `__esModule`
+ * (`import useMeasure from 'react-use/lib/useMeasure'`). Bundled with Node's rules for .mjs, the default is the
+ * whole `exports` object and the call fails; Grafana's own build compiles the same source with the usual interop,
+ * where the default is `exports.default`. This shim gives those imports that interop, as Grafana runs them.
+ */
+const CJS_WITH_ES_DEFAULT = /^(react-use|rc-picker)\/lib\//;
+const esModuleInterop: Plugin = {
+  name: 'es-module-interop',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: CJS_WITH_ES_DEFAULT }, (args) =>
+      args.importer.endsWith('.mjs')
+        ? { path: args.path, namespace: 'es-module-interop', pluginData: args.resolveDir }
+        : undefined
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'es-module-interop' }, (args) => ({
+      contents: `export { default } from '${args.path}';\nexport * from '${args.path}';\n`,
+      resolveDir: args.pluginData as string,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Builds into a fresh temporary folder and returns it (main.js, main.css, editor.worker.js, fonts), with the
+ * packages of `packages` (by default the repository's node_modules).
+ */
+export async function buildPageBundle(packages: GrafanaPackages = { version: '', root: REPO_ROOT }): Promise<string> {
+  const modules = path.join(packages.root, 'node_modules');
   const outdir = mkdtempSync(path.join(tmpdir(), 'ledger-browser-bundle-'));
   const common = {
     bundle: true,
@@ -53,19 +123,25 @@ export async function buildPageBundle(): Promise<string> {
       jsx: 'automatic',
       loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
       assetNames: '[name]-[hash]',
-      plugins: [oneReactRouter],
+      plugins:
+        packages.root === REPO_ROOT
+          ? [oneReactRouter, esModuleInterop]
+          : [fromRelease(packages), oneReactRouter, esModuleInterop],
       // what Grafana keeps internal and sets at start-up (app/tsconfig.json maps the same name to its types)
       alias: {
         'grafana-runtime-internal/PluginPage': path.join(
-          REPO_ROOT,
-          'node_modules/@grafana/runtime/dist/esm/components/PluginPage.mjs'
+          modules,
+          '@grafana/runtime/dist/esm/components/PluginPage.mjs'
         ),
       },
     }),
     build({
       ...common,
       entryPoints: {
-        'editor.worker': path.join(REPO_ROOT, 'node_modules/monaco-editor/esm/vs/editor/editor.worker.js'),
+        // the worker of the Monaco that this release's @grafana/ui runs
+        'editor.worker': [modules, path.join(REPO_ROOT, 'node_modules')]
+          .map((dir) => path.join(dir, 'monaco-editor/esm/vs/editor/editor.worker.js'))
+          .find((file) => existsSync(file))!,
       },
       outdir,
       format: 'iife',

@@ -1,4 +1,4 @@
-/** The HTML of every host page: Grafana's boot data, then the bundle. */
+/** The HTML of every host page: Grafana's boot data, then the host's bundle (which loads the plugin from dist/). */
 import { instanceSettingsOf, type StoredDatasource } from './datasourceStore';
 
 /** The app plugin's settings as the host keeps them. */
@@ -8,18 +8,56 @@ export interface AppSettings {
   jsonData: Record<string, unknown>;
 }
 
+/** A built plugin.json (dist/plugin.json, dist/datasource/plugin.json), as far as the host reads it. */
+export interface PluginManifest {
+  id: string;
+  type: string;
+  name: string;
+  info: { logos: { small: string; large: string } } & Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** What every page is built from: the plugin's built manifests and the Grafana release of the host's packages. */
+export interface PageSource {
+  appManifest: PluginManifest;
+  datasourceManifest: PluginManifest;
+  grafanaVersion: string;
+}
+
 const escape = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
+/**
+ * A plugin's meta as Grafana's boot data and settings API give it to the frontend: the built plugin.json, with
+ * `module`, `baseUrl` and the logos under public/plugins/<id>/.
+ */
+export function pluginMeta(manifest: PluginManifest) {
+  const baseUrl = `public/plugins/${manifest.id}`;
+  return {
+    ...manifest,
+    module: `${baseUrl}/module.js`,
+    baseUrl,
+    info: {
+      ...manifest.info,
+      logos: { small: `${baseUrl}/${manifest.info.logos.small}`, large: `${baseUrl}/${manifest.info.logos.large}` },
+    },
+  };
+}
+
 /** The page for `theme`. */
-export function pageHtml(theme: 'light' | 'dark', datasource: StoredDatasource, app: AppSettings): string {
-  const instance = { ...instanceSettingsOf(datasource), meta: datasourceMeta() };
+export function pageHtml(
+  theme: 'light' | 'dark',
+  datasource: StoredDatasource,
+  app: AppSettings,
+  source: PageSource
+): string {
+  const instance = { ...instanceSettingsOf(datasource), meta: pluginMeta(source.datasourceManifest) };
   const bootData = {
     assets: { light: '', dark: '' },
     navTree: [],
     settings: {
       appSubUrl: '',
       appUrl: 'http://localhost/',
-      buildInfo: { version: '12.4.0', commit: 'test-host', env: 'production' },
+      buildInfo: { version: source.grafanaVersion, commit: 'test-host', env: 'production' },
       datasources: { [datasource.name]: instance },
       defaultDatasource: datasource.name,
       featureToggles: {},
@@ -41,7 +79,12 @@ export function pageHtml(theme: 'light' | 'dark', datasource: StoredDatasource, 
       permissions: {},
     },
   };
-  const host = { theme, datasources: [instance], app };
+  const host = {
+    theme,
+    grafanaVersion: source.grafanaVersion,
+    datasources: [instance],
+    app: { ...pluginMeta(source.appManifest), ...app },
+  };
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -61,34 +104,4 @@ self.MonacoEnvironment = { getWorkerUrl: function () { return '/assets/editor.wo
 <script src="/assets/main.js"></script>
 </body>
 </html>`;
-}
-
-/** The datasource plugin's meta as Grafana gives it to instances (only the fields the frontend reads). */
-function datasourceMeta() {
-  return {
-    id: 'aicodeteam-ledger-datasource',
-    type: 'datasource',
-    name: 'Ledger',
-    backend: true,
-    alerting: true,
-    annotations: true,
-    metrics: true,
-    logs: true,
-    tracing: true,
-    streaming: true,
-    module: 'public/plugins/aicodeteam-ledger-datasource/module.js',
-    baseUrl: 'public/plugins/aicodeteam-ledger-datasource',
-    info: {
-      author: { name: 'AI Coding Team' },
-      description: 'Ledger',
-      logos: {
-        small: 'public/plugins/aicodeteam-ledger-datasource/img/logo.svg',
-        large: 'public/plugins/aicodeteam-ledger-datasource/img/logo.svg',
-      },
-      links: [],
-      screenshots: [],
-      updated: '',
-      version: '0.1.0',
-    },
-  };
 }

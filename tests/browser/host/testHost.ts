@@ -1,7 +1,9 @@
 /**
- * The test host: a Node HTTP server standing in for Grafana. It serves the page bundle for every app and harness
- * route, Grafana's icons, fonts and plugin images, and the Grafana APIs the frontend calls, answered by the real
- * plugin executable (grafanaApi.ts). Unknown API calls are 404 and recorded, so tests can assert there were none.
+ * The test host: a Node HTTP server standing in for Grafana. It serves the host page for every app and harness
+ * route, the built plugin from dist/ at Grafana's paths (public/plugins/<id>/…, from which the page loads
+ * module.js with SystemJS), Grafana's icons and fonts, and the Grafana APIs the frontend calls, answered by the
+ * real plugin executable (grafanaApi.ts). Unknown API calls are 404 and recorded, so tests can assert there were
+ * none. It refuses to start without the built modules and plugin.json files.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { REPO_ROOT, type PluginUnderTest } from '../../support/pluginProcess';
 import { datasourceFor, settingsViewOf, updateDatasource, type StoredDatasource } from './datasourceStore';
 import type { DsQueryHop } from './dsQueryHop';
 import { callResource, checkHealth, queryData, type ApiAnswer } from './grafanaApi';
-import { pageHtml, type AppSettings } from './pageHtml';
+import { pageHtml, type AppSettings, type PageSource, type PluginManifest } from './pageHtml';
 
 /** A running host. */
 export interface TestHost {
@@ -21,6 +23,8 @@ export interface TestHost {
   unknownCalls: string[];
   /** Requests to the Grafana APIs, in order (method and path), for tests that check what the frontend asked. */
   apiCalls: string[];
+  /** The plugin files the page fetched from dist/ (paths relative to dist/), in order. */
+  servedPluginFiles: string[];
   /** Puts the datasource back to its initial settings. */
   resetDatasource(): void;
   close(): Promise<void>;
@@ -34,7 +38,28 @@ const TYPES: Record<string, string> = {
   '.otf': 'font/otf',
   '.woff2': 'font/woff2',
   '.png': 'image/png',
+  '.json': 'application/json',
+  '.map': 'application/json',
 };
+
+/** Where Grafana serves each plugin of the build from: the app at dist/, the nested datasource at dist/datasource/. */
+const PLUGIN_DIRS: Record<string, string> = {
+  'aicodeteam-ledger-app': '',
+  'aicodeteam-ledger-datasource': 'datasource',
+};
+
+/** The built files the host needs, or an error naming the missing ones. */
+function readBuiltPlugin(distDir: string): { appManifest: PluginManifest; datasourceManifest: PluginManifest } {
+  const required = ['module.js', 'plugin.json', 'datasource/module.js', 'datasource/plugin.json'];
+  const missing = required.filter((file) => !existsSync(path.join(distDir, file)));
+  if (missing.length > 0) {
+    throw new Error(
+      `the test host loads the built plugin, but ${missing.map((f) => `dist/${f}`).join(', ')} is missing: run npm run build:frontend`
+    );
+  }
+  const read = (file: string) => JSON.parse(readFileSync(path.join(distDir, file), 'utf8')) as PluginManifest;
+  return { appManifest: read('plugin.json'), datasourceManifest: read('datasource/plugin.json') };
+}
 
 // Grafana's web fonts are not in node_modules; the system's Inter (Debian fonts-inter) and DejaVu Sans Mono stand in
 // when installed.
@@ -85,8 +110,15 @@ export async function startTestHost(options: {
   dsQuery: DsQueryHop;
   databaseUrl: string;
   bundleDir: string;
+  /** The Grafana release whose packages the bundle was built with. */
+  grafanaVersion: string;
+  /** The built plugin (default: the repository's dist/). */
+  distDir?: string;
 }): Promise<TestHost> {
   const { plugin, dsQuery, bundleDir } = options;
+  const distDir = options.distDir ?? path.join(REPO_ROOT, 'dist');
+  const pageSource: PageSource = { ...readBuiltPlugin(distDir), grafanaVersion: options.grafanaVersion };
+  const servedPluginFiles: string[] = [];
   let datasource: StoredDatasource = datasourceFor(options.databaseUrl);
   let app: AppSettings = { enabled: true, pinned: true, jsonData: {} };
   const unknownCalls: string[] = [];
@@ -162,15 +194,24 @@ export async function startTestHost(options: {
       return font ? sendFile(res, font[1]) : res.writeHead(204).end();
     }
     if (pathname.startsWith('/public/plugins/')) {
-      // public/plugins/<id>/img/logo.svg: both plugins ship the same logo
-      return sendFile(res, path.join(REPO_ROOT, 'src/img', path.basename(pathname)));
+      const [id = '', ...rest] = pathname.slice('/public/plugins/'.length).split('/');
+      const dir = PLUGIN_DIRS[id];
+      const file = path.posix.normalize(path.posix.join(dir ?? '', ...rest));
+      if (dir === undefined || file.startsWith('..')) {
+        res.writeHead(404).end();
+        return;
+      }
+      servedPluginFiles.push(file);
+      return sendFile(res, path.join(distDir, file));
     }
     if (pathname === '/favicon.ico') {
       res.writeHead(204).end();
       return;
     }
     const theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(pageHtml(theme, datasource, app));
+    res
+      .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      .end(pageHtml(theme, datasource, app, pageSource));
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -179,6 +220,7 @@ export async function startTestHost(options: {
     url: `http://127.0.0.1:${port}`,
     unknownCalls,
     apiCalls,
+    servedPluginFiles,
     resetDatasource: () => {
       datasource = datasourceFor(options.databaseUrl);
     },

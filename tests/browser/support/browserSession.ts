@@ -101,7 +101,7 @@ export async function openHostPage(context: BrowserContext, path: string, theme:
     }
   });
   await page.goto(withTheme(path, theme));
-  await page.waitForFunction(() => 'hostLocation' in (globalThis as unknown as PageGlobals).document.body.dataset);
+  await waitForHost(page);
   return {
     page,
     theme,
@@ -109,13 +109,35 @@ export async function openHostPage(context: BrowserContext, path: string, theme:
     async visit(target: string) {
       problems.length = 0;
       await page.evaluate((to) => (globalThis as unknown as PageGlobals).__ledgerHost.navigate(to), target);
-      await page.waitForFunction(
-        (to) => (globalThis as unknown as PageGlobals).document.body.dataset.hostLocation === to,
-        target
-      );
+      await page
+        .waitForFunction(
+          (to) => (globalThis as unknown as PageGlobals).document.body.dataset.hostLocation === to,
+          target
+        )
+        .catch((error: Error) => {
+          // A page that crashed never gets there: say what the page reported.
+          throw new Error(`${target} was not rendered (${error.message}); the page reported: ${problems.join(' | ')}`);
+        });
     },
     close: () => page.close(),
   };
+}
+
+/**
+ * Waits until the host has loaded the plugin from dist/ and rendered its first location; fails with the loader's
+ * error when a plugin module could not be loaded.
+ */
+export async function waitForHost(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const { dataset } = (globalThis as unknown as PageGlobals).document.body;
+    return 'hostLocation' in dataset || 'hostLoadError' in dataset;
+  });
+  const loadError = await page.evaluate(
+    () => (globalThis as unknown as PageGlobals).document.body.dataset.hostLoadError
+  );
+  if (loadError !== undefined) {
+    throw new Error(`the host could not load the plugin from dist/: ${loadError}`);
+  }
 }
 
 /** Adds the theme to a host URL. */
@@ -123,10 +145,14 @@ export function withTheme(pathname: string, theme: Theme): string {
   return `${pathname}${pathname.includes('?') ? '&' : '?'}theme=${theme}`;
 }
 
-/** Saves <SCREENSHOT_DIR>/<name>.png: the element if given, else the full page. */
-export async function screenshot(page: Page, name: string, element?: Locator): Promise<void> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+/** Where the screenshots taken under another Grafana release go (never into docs/): a scratch directory per release. */
+export const releaseScreenshotDir = (grafanaVersion: string) =>
+  path.join(tmpdir(), 'ledger-browser-screenshots', `grafana-${grafanaVersion}`);
+
+/** Saves <dir>/<name>.png (dir: SCREENSHOT_DIR by default): the element if given, else the full page. */
+export async function screenshot(page: Page, name: string, element?: Locator, dir = SCREENSHOT_DIR): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
   // Let fonts, icons and Monaco settle so screenshots do not catch a half-drawn frame.
   await page.mouse.move(0, 0); // no tooltip from the last click
   await page.evaluate(() => (globalThis as unknown as PageGlobals).document.fonts.ready);

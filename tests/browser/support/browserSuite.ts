@@ -1,6 +1,7 @@
 /**
  * Everything the browser tests share, started once: a real ledger database seeded from the fixture, the built
- * plugin executable (launched as Grafana launches it), the page bundle, the test host, and one Chromium.
+ * plugin executable (launched as Grafana launches it), the host's page bundle built with one Grafana release's
+ * published packages, the test host serving dist/, and one Chromium.
  */
 import type { Browser } from 'playwright-core';
 
@@ -15,6 +16,7 @@ import {
 import { launchPlugin, type PluginUnderTest } from '../../support/pluginProcess';
 import { browserLedgerEvents } from '../fixtures/browserLedger';
 import { buildPageBundle } from '../host/buildPageBundle';
+import { BUILT_AGAINST_GRAFANA, grafanaPackages } from '../host/grafanaPackages';
 import { startDsQueryHop, type DsQueryHop } from '../host/dsQueryHop';
 import { startTestHost, type TestHost } from '../host/testHost';
 import { launchBrowser } from './browserSession';
@@ -27,6 +29,8 @@ export interface BrowserSuite {
   /** Grafana's Go SDK turning the plugin's QueryData answers into /api/ds/query bodies. */
   dsQuery: DsQueryHop;
   ledger: LedgerTestDatabase;
+  /** The Grafana release whose published packages the host gives the plugin. */
+  grafanaVersion: string;
   /** The fixture's "now" (epoch ms). */
   now: number;
   /** The read-only login the datasource uses (dropped on stop). */
@@ -37,13 +41,16 @@ export interface BrowserSuite {
   restoreDatasource(): Promise<void>;
 }
 
-/** Starts everything (in parallel where possible). */
-export async function startBrowserSuite(): Promise<BrowserSuite> {
+/**
+ * Starts everything (in parallel where possible), the host with the packages of `grafanaVersion` (by default the
+ * release the repository builds against; others are installed into node_modules/.cache on first use).
+ */
+export async function startBrowserSuite(grafanaVersion = BUILT_AGAINST_GRAFANA): Promise<BrowserSuite> {
   const now = Date.now();
   const [ledger, plugin, bundleDir, browser, dsQuery] = await Promise.all([
     createLedgerTestDatabase('browser'),
     launchPlugin(),
-    buildPageBundle(),
+    grafanaPackages(grafanaVersion).then(buildPageBundle),
     launchBrowser(),
     startDsQueryHop(),
   ]);
@@ -52,7 +59,7 @@ export async function startBrowserSuite(): Promise<BrowserSuite> {
   // The datasource logs in the way a production one does: as a member of ledger_reader only.
   const readerRole = `${ledger.name}_grafana`;
   const readerUrl = await createLoginRole(client, ledger.url, readerRole, 'ledger_reader');
-  const host = await startTestHost({ plugin, dsQuery, databaseUrl: readerUrl, bundleDir });
+  const host = await startTestHost({ plugin, dsQuery, databaseUrl: readerUrl, bundleDir, grafanaVersion });
   const heartbeat = async () => {
     const at = new Date();
     await appendEvents(client, [
@@ -66,6 +73,7 @@ export async function startBrowserSuite(): Promise<BrowserSuite> {
     plugin,
     dsQuery,
     ledger,
+    grafanaVersion,
     now,
     readerRole,
     heartbeat,

@@ -7,6 +7,16 @@ interface PageElement {
   getAttribute(name: string): string | null;
 }
 
+/** What the page loaded from dist/ (tests/browser/app/main.tsx `LoadedPlugins`). */
+export interface LoadedPlugins {
+  grafanaVersion: string;
+  modules: Array<{ id: string; url: string; sharedImports: string[] }>;
+  appIsHostAppPlugin: boolean;
+  datasourceIsHostDataSourcePlugin: boolean;
+  datasourceIsHostDataSourceApi: boolean;
+  datasourceIsHostDataSourceWithBackend: boolean;
+}
+
 /** What the test host's page offers to test code. */
 export interface PageGlobals {
   document: {
@@ -15,6 +25,6 @@ export interface PageGlobals {
     querySelector(selector: string): PageElement | null;
     querySelectorAll(selector: string): { length: number };
   };
-  __ledgerHost: { navigate(path: string): void; setTheme(theme: 'light' | 'dark'): void };
+  __ledgerHost: { navigate(path: string): void; setTheme(theme: 'light' | 'dark'): void; plugins: LoadedPlugins };
   fetch(url: string): Promise<{ json(): Promise<unknown> }>;
 }

@@ -1,14 +1,14 @@
 /** Grafana's annotation settings around our annotation editor: the editor, then the events the query yields. */
 import React, { useEffect, useState } from 'react';
-import { dateTime, type AnnotationQuery, type DataFrame } from '@grafana/data';
+import { type AnnotationQuery, type DataFrame } from '@grafana/data';
 import { Box, Stack, Text } from '@grafana/ui';
 import { lastValueFrom } from 'rxjs';
 
-import { buildRequest } from '../../../../src/app/data/runLedgerQuery';
 import type { LedgerDataSource } from '../../../../src/datasource/LedgerDataSource';
 import type { LedgerQuery } from '../../../../src/datasource/types';
 import { FramesView } from './FramesView';
-import { harnessRange, useHostDatasource } from './useHostDatasource';
+import { harnessTimeRange, panelRequest } from './panelRequest';
+import { useHostDatasource } from './useHostDatasource';
 
 function Harness({ datasource }: { datasource: LedgerDataSource }) {
   const support = datasource.annotations;
@@ -24,19 +24,14 @@ function Harness({ datasource }: { datasource: LedgerDataSource }) {
     frames: [],
     loading: true,
   });
-  const range = harnessRange();
-  const [timeRange] = useState(() => ({
-    from: dateTime(range.from),
-    to: dateTime(range.to),
-    raw: { from: 'now-2h', to: 'now' },
-  }));
+  const [timeRange] = useState(harnessTimeRange);
 
   useEffect(() => {
     const target = support.prepareQuery?.(annotation);
     if (!target) {
       return;
     }
-    lastValueFrom(datasource.query(buildRequest([target], harnessRange()))).then((response) =>
+    lastValueFrom(datasource.query(panelRequest([target]))).then((response) =>
       setResult({
         frames: response.data as DataFrame[],
         error: response.errors?.[0]?.message ?? response.error?.message,

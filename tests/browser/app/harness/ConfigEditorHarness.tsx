@@ -1,10 +1,12 @@
-/** Grafana's datasource settings page around our config editor: name, the editor, "Save & test" and its result. */
+/**
+ * Grafana's datasource settings page around the plugin's config editor (its `components.ConfigEditor`, from
+ * dist/datasource/module.js): name, the editor, "Save & test" and its result.
+ */
 import React, { useEffect, useState } from 'react';
-import type { DataSourceSettings } from '@grafana/data';
+import type { DataSourcePluginOptionsEditorProps, DataSourceSettings } from '@grafana/data';
 import { getBackendSrv, getDataSourceSrv } from '@grafana/runtime';
 import { Alert, Box, Button, Field, Input, Stack, Text } from '@grafana/ui';
 
-import { ConfigEditor } from '../../../../src/datasource/components/ConfigEditor';
 import type { LedgerJsonData, LedgerSecureJsonData } from '../../../../src/datasource/types';
 import { hostConfig } from '../hostConfig';
 
@@ -14,9 +16,14 @@ export function ConfigEditorHarness() {
   const uid = hostConfig().datasources[0]!.uid;
   const [settings, setSettings] = useState<Settings>();
   const [test, setTest] = useState<{ status: 'success' | 'error'; message: string } | 'testing'>();
+  const [ConfigEditor, setConfigEditor] =
+    useState<React.ComponentType<DataSourcePluginOptionsEditorProps<LedgerJsonData, LedgerSecureJsonData>>>();
 
   useEffect(() => {
     getBackendSrv().get<Settings>(`/api/datasources/uid/${uid}`).then(setSettings);
+    getDataSourceSrv()
+      .get(uid)
+      .then((datasource) => setConfigEditor(() => datasource.components!.ConfigEditor as typeof ConfigEditor));
   }, [uid]);
 
   const saveAndTest = async () => {
@@ -36,7 +43,7 @@ export function ConfigEditorHarness() {
     }
   };
 
-  if (!settings) {
+  if (!settings || !ConfigEditor) {
     return null;
   }
   return (

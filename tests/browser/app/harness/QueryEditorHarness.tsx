@@ -1,15 +1,17 @@
-/** A panel's query row as Grafana shows it: the editor for query A, then what the query returns. */
+/**
+ * A panel's query row as Grafana shows it: the plugin's query editor (its `components.QueryEditor`, from
+ * dist/datasource/module.js) for query A, then what the query returns.
+ */
 import React, { useCallback, useEffect, useRef, useState } from 'react';
-import { CoreApp, dateTime, type DataFrame } from '@grafana/data';
+import { CoreApp, type DataFrame } from '@grafana/data';
 import { Box, Stack, Text } from '@grafana/ui';
 import { lastValueFrom } from 'rxjs';
 
-import { buildRequest } from '../../../../src/app/data/runLedgerQuery';
-import { QueryEditor } from '../../../../src/datasource/components/QueryEditor';
 import type { LedgerDataSource } from '../../../../src/datasource/LedgerDataSource';
 import type { LedgerQuery } from '../../../../src/datasource/types';
 import { FramesView } from './FramesView';
-import { harnessRange, useHostDatasource } from './useHostDatasource';
+import { harnessTimeRange, panelRequest } from './panelRequest';
+import { useHostDatasource } from './useHostDatasource';
 
 const APPS: Record<string, CoreApp> = {
   dashboard: CoreApp.Dashboard,
@@ -30,12 +32,8 @@ function Harness({ datasource, app }: { datasource: LedgerDataSource; app: CoreA
     runs: 0,
   });
   const latest = useRef(query);
-  const range = harnessRange();
-  const [timeRange] = useState(() => ({
-    from: dateTime(range.from),
-    to: dateTime(range.to),
-    raw: { from: 'now-2h', to: 'now' },
-  }));
+  const QueryEditor = datasource.components!.QueryEditor!;
+  const [timeRange] = useState(harnessTimeRange);
 
   const run = useCallback(async () => {
     const target = latest.current;
@@ -44,7 +42,9 @@ function Harness({ datasource, app }: { datasource: LedgerDataSource; app: CoreA
       return;
     }
     setResult((previous) => ({ ...previous, loading: true }));
-    const response = await lastValueFrom(datasource.query({ ...buildRequest([target], harnessRange()), app }));
+    const response = await lastValueFrom(
+      datasource.query(panelRequest([target], { app, minInterval: datasource.interval }))
+    );
     setResult((previous) => ({
       frames: response.data as DataFrame[],
       error: response.errors?.[0]?.message ?? response.error?.message,

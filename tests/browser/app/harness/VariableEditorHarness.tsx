@@ -1,14 +1,14 @@
 /** Grafana's query-variable page around our variable editor: the editor, then a preview of the values. */
 import React, { useEffect, useState } from 'react';
-import { CustomVariableSupport, dateTime, FieldType, type DataFrame } from '@grafana/data';
+import { CustomVariableSupport, FieldType, type DataFrame } from '@grafana/data';
 import { Box, Stack, Tag, Text } from '@grafana/ui';
 import { lastValueFrom } from 'rxjs';
 
-import { buildRequest } from '../../../../src/app/data/runLedgerQuery';
 import { fieldValues } from '../../../../src/app/data/frameValues';
 import type { LedgerDataSource } from '../../../../src/datasource/LedgerDataSource';
 import type { LedgerQuery } from '../../../../src/datasource/types';
-import { harnessRange, useHostDatasource } from './useHostDatasource';
+import { harnessTimeRange, panelRequest } from './panelRequest';
+import { useHostDatasource } from './useHostDatasource';
 
 function valuesOf(frames: DataFrame[]): string[] {
   return frames.flatMap((frame) => {
@@ -22,18 +22,13 @@ function Harness({ datasource }: { datasource: LedgerDataSource }) {
   const Editor = support.editor;
   const [query, setQuery] = useState<LedgerQuery>({ refId: 'variable' });
   const [preview, setPreview] = useState<{ values: string[]; error?: string }>();
-  const range = harnessRange();
-  const [timeRange] = useState(() => ({
-    from: dateTime(range.from),
-    to: dateTime(range.to),
-    raw: { from: 'now-2h', to: 'now' },
-  }));
+  const [timeRange] = useState(harnessTimeRange);
 
   useEffect(() => {
     if (!query.dimension) {
       return;
     }
-    lastValueFrom(support.query(buildRequest([query], harnessRange()))).then((response) =>
+    lastValueFrom(support.query(panelRequest([query]))).then((response) =>
       setPreview({
         values: valuesOf(response.data as DataFrame[]),
         error: response.errors?.[0]?.message ?? response.error?.message,

@@ -14,9 +14,3 @@ export function useHostDatasource(): LedgerDataSource | undefined {
   }, []);
   return datasource;
 }
-
-/** The window the harness panels query: the fixture's two hours up to now. */
-export function harnessRange() {
-  const now = Date.now();
-  return { from: now - 2 * 3_600_000, to: now };
-}
