@@ -125,7 +125,11 @@ function matches(
   filter: Filter,
   dimensionOf: (d: Dimension, e: Event) => string | null | undefined
 ): boolean {
-  const value = dimensionOf(filter.key, e);
+  return filterMatches(dimensionOf(filter.key, e), filter);
+}
+
+/** Whether a dimension value (null or undefined: none) passes a filter, by the documented operator semantics. */
+export function filterMatches(value: string | null | undefined, filter: Filter): boolean {
   const list = Array.isArray(filter.value) ? filter.value : [filter.value];
   switch (filter.operator) {
     case '=':

@@ -10,7 +10,7 @@
  */
 import type { Dimension, Filter } from '../../../src/contract/query';
 import type { LedgerEvent } from '../../../src/ledger/ledgerEvent';
-import type { OracleSeries } from './metricOracle';
+import { filterMatches, type OracleSeries } from './metricOracle';
 
 /** A job status as the jobs table spells it. */
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed';
@@ -90,23 +90,6 @@ function labelOf(job: JobHistory, d: Dimension): string | null {
   throw new Error(`the state oracle has no dimension ${d}`);
 }
 
-function passes(job: JobHistory, filter: Filter): boolean {
-  const value = labelOf(job, filter.key);
-  const list = Array.isArray(filter.value) ? filter.value : [filter.value];
-  switch (filter.operator) {
-    case '=':
-      return value === list[0];
-    case '!=':
-      return value !== list[0];
-    case 'in':
-      return value !== null && list.includes(value);
-    case 'not in':
-      return value === null || !list.includes(value);
-    default:
-      throw new Error(`the state oracle has no operator ${filter.operator}`);
-  }
-}
-
 /** What to count: jobs in `status`, by dimensions and filters, at each of `instants`. */
 export interface JobCountQuery {
   status: JobStatus;
@@ -124,7 +107,7 @@ export function jobsInStatus(histories: Map<string, JobHistory>, query: JobCount
   const groupBy = query.groupBy ?? [];
   const counts = new Map<string, number[]>();
   for (const job of histories.values()) {
-    if (!(query.filters ?? []).every((f) => passes(job, f))) {
+    if (!(query.filters ?? []).every((f) => filterMatches(labelOf(job, f.key), f))) {
       continue;
     }
     const key = JSON.stringify(groupBy.map((d) => labelOf(job, d) ?? '(none)'));
