@@ -103,8 +103,8 @@ export function initCluster(bin: string, base: string, dataDir: string): void {
   ]);
 }
 
-/** Starts a throwaway PostgreSQL cluster with trust auth on 127.0.0.1 and a free port. */
-export async function startCluster(options: { port?: number } = {}): Promise<TestCluster> {
+/** Starts a throwaway PostgreSQL cluster with trust auth on 127.0.0.1 and a free port (`serverOptions`: extra `name=value` settings). */
+export async function startCluster(options: { port?: number; serverOptions?: string[] } = {}): Promise<TestCluster> {
   const bin = findPostgresBin();
   const base = mkdtempSync(path.join(tmpdir(), 'ledger-pg-'));
   chmodSync(base, 0o755); // the postgres user must be able to traverse it
@@ -122,6 +122,7 @@ export async function startCluster(options: { port?: number } = {}): Promise<Tes
     '-c synchronous_commit=off',
     '-c full_page_writes=off',
     '-c max_connections=300',
+    ...(options.serverOptions ?? []).map((option) => `-c ${option}`),
   ].join(' ');
   const start = () =>
     runAsPostgres(path.join(bin, 'pg_ctl'), [

@@ -1,6 +1,7 @@
 /**
- * Runs work on a pooled connection inside a READ ONLY transaction that is always rolled back, bounded by the
- * statement timeout and cancelled (server side) when Grafana cancels the request.
+ * Runs work on a pooled read-only connection, bounded by the statement timeout and cancelled (server side) when
+ * Grafana cancels the request; work that needs a snapshot, a shorter timeout or a reset afterwards runs inside a READ
+ * ONLY transaction that is always rolled back.
  */
 import pg from 'pg';
 
@@ -104,7 +105,7 @@ function extended<C extends object>(config: C): C {
   return { ...config, queryMode: 'extended' };
 }
 
-/** Runs `work` in a read-only, rolled-back transaction on a connection from `pool`. */
+/** Runs `work` on a read-only connection from `pool` (in a rolled-back transaction when the options need one). */
 export async function withReadOnlySession<T>(
   pool: pg.Pool,
   settings: LedgerSettings,
@@ -139,12 +140,19 @@ export async function withReadOnlySession<T>(
     broken = true;
   };
   client.on('error', onConnectionError);
+  const timeout = Math.floor(Math.min(options.timeoutMs ?? settings.statementTimeoutMs, settings.statementTimeoutMs));
+  // Every connection starts read-only with the datasource's statement timeout (db/pool.ts), so plain work runs as
+  // autocommitted statements: a transaction around it would cost three more round trips per request (#14). Only a
+  // snapshot, a shorter timeout or hostile SQL (whose session changes must be rolled back) need one.
+  const framed = options.snapshot === true || options.resetAfter === true || timeout !== settings.statementTimeoutMs;
   try {
-    const timeout = Math.min(options.timeoutMs ?? settings.statementTimeoutMs, settings.statementTimeoutMs);
-    await client.query(
-      options.snapshot ? 'BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN TRANSACTION READ ONLY'
-    );
-    await client.query(`SET LOCAL statement_timeout = ${Math.floor(timeout)}`);
+    if (framed) {
+      // One simple-protocol message for both (our own constants only): one round trip.
+      await client.query(
+        `${options.snapshot ? 'BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN TRANSACTION READ ONLY'}; ` +
+          `SET LOCAL statement_timeout = ${timeout}`
+      );
+    }
     const session: Session = {
       query: <R extends pg.QueryResultRow>(text: string, values: readonly unknown[] = []) =>
         client.query<R>(extended({ text, values: [...values] })),
@@ -164,7 +172,7 @@ export async function withReadOnlySession<T>(
     throw classified;
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    if (!broken) {
+    if (!broken && framed) {
       try {
         await client.query('ROLLBACK');
         if (options.resetAfter) {
