@@ -9,6 +9,7 @@ import path from 'node:path';
 import { machineDescription, type BenchSection } from '../tests/bench/benchSupport';
 import { runFreshLedgerBench } from '../tests/bench/freshLedger.bench';
 import { runLedgerBench, runLedgerIngestSection } from '../tests/bench/ledger.bench';
+import { runOverheadBench } from '../tests/bench/overhead.bench';
 import { runStartupBench } from '../tests/bench/startup.bench';
 import { runStreamingBench } from '../tests/bench/streaming.bench';
 
@@ -22,6 +23,8 @@ const only = process.argv
 const BENCHES: Record<string, () => Promise<BenchSection>> = {
   startup: runStartupBench,
   streaming: runStreamingBench,
+  // #14: the plugin's own cost per query over PostgreSQL's execution time
+  overhead: runOverheadBench,
   // The ledger benchmarks keep their PostgreSQL data directory in node_modules/.cache/ledger-bench: the first run
   // loads ~11M events (minutes), later runs reuse them.
   'ledger-ingest': runLedgerIngestSection,
