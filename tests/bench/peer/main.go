@@ -110,7 +110,8 @@ func (p *peer) query(ctx context.Context, q backend.DataQuery) backend.DataRespo
 		return backend.ErrDataResponse(backend.StatusInternal, err.Error())
 	}
 	frame.Meta = &data.FrameMeta{ExecutedQueryString: text}
-	if model.Format == "time_series" && frame.TimeSeriesSchema().Type == data.TimeSeriesTypeLong {
+	// sqleng answers no rows with the empty frame as it is: LongToWide rejects a frame without rows
+	if model.Format == "time_series" && frame.Rows() > 0 && frame.TimeSeriesSchema().Type == data.TimeSeriesTypeLong {
 		wide, err := data.LongToWide(frame, nil)
 		if err != nil {
 			return backend.ErrDataResponse(backend.StatusInternal, err.Error())
