@@ -74,7 +74,7 @@ function header(context: ReportContext): string[] {
       `six in flight, maxDataPoints = the panel's width and the interval of @grafana/data's ` +
       `\`rangeUtil.calculateInterval\` (half-width panel: ${intervals}); variables set to All, resolved beforehand; ` +
       `annotations not included. Window ending at the ledger's newest event. Warm, ${options.repetitions} openings ` +
-      `per side (fewer, at least 3, where one takes over ${options.budgetMs / 1000 / options.repetitions} s), in turns. ` +
+      `per side (fewer, at least 3, where one takes over ${(options.budgetMs / 1000 / options.repetitions).toFixed(1)} s), in turns. ` +
       'Cells: **ours (peer)**, the peer being the plain SQL of tests/bench/peerPanels.ts through a Grafana-SDK SQL ' +
       'datasource (tests/bench/peer: pgx → sqlutil frame → long-to-wide → Arrow). Per-panel figures: ' +
       '[benchmarks-panels.md](benchmarks-panels.md).',
@@ -185,7 +185,7 @@ export function panelsMarkdown(context: ReportContext, runs: readonly DashboardR
   const lines = [
     `### ${context.loaded.events.toLocaleString('en-US')} events: every panel, median ours (peer)`,
     '',
-    'Bold: ours slower. "none": the peer has no such panel (reason beside it). ⚠: one side answered no rows.',
+    'Bold: ours slower. "none": the peer has no such panel (reason beside it). ⚠: one side answered no rows (ours fills empty buckets with zeros, the peer has no rows there).',
   ];
   for (const file of [...new Set(runs.map((r) => r.file))]) {
     lines.push(
