@@ -7,6 +7,8 @@ export interface BenchSection {
   /** Stable id: the section between `<!-- bench:<id> -->` markers is replaced on each run. */
   id: string;
   markdown: string;
+  /** The file under docs/ the section goes into (default benchmarks.md). */
+  doc?: string;
 }
 
 /** Percentile (nearest rank) of numbers. */

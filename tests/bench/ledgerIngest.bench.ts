@@ -14,8 +14,8 @@ import { migrate, MIGRATIONS } from '../../src/ledger/migrate';
 import { simulate } from '../../src/ledger/simulator/engine';
 import { loadScenario } from '../../src/ledger/simulator/scenarios/index';
 import { appendEvents, copyEvents } from '../../src/ledger/writer';
-import { median } from './benchSupport';
-import { databaseUrl, type BenchCluster } from './ledgerBenchCluster';
+import { machineDescription, median, type BenchSection } from './benchSupport';
+import { databaseUrl, startBenchCluster, type BenchCluster } from './ledgerBenchCluster';
 
 /** Events per measured run and runs per variant. */
 export const INGEST_EVENTS = 200_000;
@@ -141,4 +141,25 @@ export async function runIngestBench(
     ].join('\n'),
     fullCopyRate: wall(VARIANTS[0]!),
   };
+}
+
+/** `npm run bench -- --only=ledger-ingest`: insert rates with and without what the database maintains. */
+export async function runLedgerIngestSection(): Promise<BenchSection> {
+  const log = (line: string) => console.log(line);
+  const cluster = await startBenchCluster(log);
+  try {
+    const { markdown } = await runIngestBench(cluster, log);
+    return {
+      id: 'ledger-ingest',
+      markdown: [
+        '### Ledger: ingest with and without the rollups and metric indexes',
+        '',
+        `Machine: ${machineDescription(cluster.version)}; fsync, synchronous_commit and full_page_writes on.`,
+        '',
+        markdown,
+      ].join('\n'),
+    };
+  } finally {
+    cluster.stop();
+  }
 }
