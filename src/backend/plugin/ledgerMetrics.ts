@@ -9,6 +9,7 @@
  */
 import { withReadOnlySession, type Session } from '../db/session';
 import type { Instance } from './instances';
+import { HourlyBuckets } from './ledgerHistograms';
 
 const CACHE_MS = 15_000;
 const JOB_BUCKETS_S = [1, 5, 10, 30, 60, 120, 300, 600, 1_800, 3_600];
@@ -17,7 +18,7 @@ const TOOL_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 type Labels = Record<string, string>;
 
 /** One family in text exposition format. */
-class Family {
+export class Family {
   private readonly lines: string[] = [];
   constructor(
     readonly name: string,
@@ -38,29 +39,34 @@ class Family {
   }
 }
 
-interface CountRow {
-  label: string | null;
-  n: string;
+/** The histograms, and the cache of their hourly bucket counts, of one datasource. */
+export interface HistogramCaches {
+  jobDuration: HourlyBuckets;
+  toolDuration: HourlyBuckets;
 }
 
-async function counts(session: Session, sql: string): Promise<CountRow[]> {
-  return (await session.query<CountRow>(sql)).rows;
+/** Fresh (cold) histogram caches for one datasource. */
+export function histogramCaches(): HistogramCaches {
+  return {
+    jobDuration: new HourlyBuckets({ kinds: ['job.completed', 'job.failed'], column: 'mode', bucketsS: JOB_BUCKETS_S }),
+    toolDuration: new HourlyBuckets({ kinds: ['tool.call'], column: 'name', bucketsS: TOOL_BUCKETS_S }),
+  };
 }
 
-/** Cumulative histogram rows: label, count per `le` bucket, total count and sum (seconds). */
-async function histogram(session: Session, kind: string, labelColumn: string, bucketsS: readonly number[]) {
-  const buckets = bucketsS.map((le, i) => `count(*) FILTER (WHERE duration_ms <= ${le * 1000}) AS b${i}`).join(', ');
-  const { rows } = await session.query<Record<string, string | null>>(
-    `SELECT ${labelColumn} AS label, ${buckets}, count(duration_ms) AS n, coalesce(sum(duration_ms), 0) / 1000.0 AS s
-     FROM ledger_events WHERE kind = ANY($1::text[]) AND duration_ms IS NOT NULL GROUP BY 1 ORDER BY 1`,
-    [kind.split(',')]
-  );
-  return rows;
-}
+const COUNTER_KINDS = ['job.completed', 'job.failed', 'llm.call', 'escalation', 'error'];
 
 const label = (value: string | null | undefined) => value ?? '(none)';
 
-async function collect(session: Session, datasource: string): Promise<Family[]> {
+/**
+ * Reads the ledger's families in one snapshot. Counters are sums over ledger_rollup_hourly, which the ledger's
+ * trigger keeps in the inserting transaction (current hour included): exact monotonic totals from ~100 rows per hour
+ * instead of a scan of every event (#14). Histograms: see ledgerHistograms.ts.
+ */
+export async function collectLedgerFamilies(
+  session: Session,
+  datasource: string,
+  caches: HistogramCaches
+): Promise<Family[]> {
   const completed = new Family(
     'job_completed_total',
     'counter',
@@ -78,61 +84,82 @@ async function collect(session: Session, datasource: string): Promise<Family[]> 
   );
   const toolDuration = new Family('tool_duration_seconds', 'histogram', 'Execution time of tool calls, by tool.');
 
-  for (const row of await counts(
-    session,
-    `SELECT mode AS label, count(*) AS n FROM ledger_events WHERE kind = 'job.completed' GROUP BY 1 ORDER BY 1`
-  )) {
-    completed.sample('', { datasource, mode: label(row.label) }, Number(row.n));
-  }
-  for (const row of await counts(
-    session,
-    `SELECT mode AS label, count(*) AS n FROM ledger_events WHERE kind = 'job.failed' GROUP BY 1 ORDER BY 1`
-  )) {
-    failed.sample('', { datasource, mode: label(row.label) }, Number(row.n));
-  }
-  for (const row of await counts(
-    session,
-    `SELECT name AS label, sum(coalesce(tokens_in, 0) + coalesce(tokens_out, 0)) AS n FROM ledger_events WHERE kind = 'llm.call' GROUP BY 1 ORDER BY 1`
-  )) {
-    tokens.sample('', { datasource, model: label(row.label) }, Number(row.n));
-  }
-  const [escalationCount] = await counts(
-    session,
-    `SELECT NULL AS label, count(*) AS n FROM ledger_events WHERE kind = 'escalation'`
+  const { rows } = await session.queryArrays(
+    `SELECT kind, CASE WHEN kind IN ('llm.call', 'error') THEN name ELSE mode END, sum(events)::float8,
+            sum(tokens_in + tokens_out)::float8
+     FROM ledger_rollup_hourly WHERE kind = ANY($1::text[]) GROUP BY 1, 2 ORDER BY 1, 2`,
+    [COUNTER_KINDS]
   );
-  escalations.sample('', { datasource }, Number(escalationCount?.n ?? 0));
-  for (const row of await counts(
-    session,
-    `SELECT name AS label, count(*) AS n FROM ledger_events WHERE kind = 'error' GROUP BY 1 ORDER BY 1`
-  )) {
-    errors.sample('', { datasource, type: label(row.label) }, Number(row.n));
-  }
-  const [queued] = await counts(session, `SELECT NULL AS label, count(*) AS n FROM jobs WHERE status = 'queued'`);
-  queue.sample('', { datasource }, Number(queued?.n ?? 0));
-
-  const histograms: Array<[Family, string, string, readonly number[], string]> = [
-    [jobDuration, 'job.completed,job.failed', 'mode', JOB_BUCKETS_S, 'mode'],
-    [toolDuration, 'tool.call', 'name', TOOL_BUCKETS_S, 'tool'],
-  ];
-  for (const [family, kinds, column, buckets, labelName] of histograms) {
-    for (const row of await histogram(session, kinds, column, buckets)) {
-      const labels = { datasource, [labelName]: label(row.label) };
-      buckets.forEach((le, i) => family.sample('_bucket', { ...labels, le: String(le) }, Number(row[`b${i}`])));
-      family.sample('_bucket', { ...labels, le: '+Inf' }, Number(row.n));
-      family.sample('_sum', labels, Number(row.s));
-      family.sample('_count', labels, Number(row.n));
+  let escalationCount = 0;
+  for (const [kind, key, events, tokenSum] of rows as Array<[string, string | null, number, number]>) {
+    if (kind === 'job.completed') {
+      completed.sample('', { datasource, mode: label(key) }, events);
+    } else if (kind === 'job.failed') {
+      failed.sample('', { datasource, mode: label(key) }, events);
+    } else if (kind === 'llm.call') {
+      tokens.sample('', { datasource, model: label(key) }, tokenSum);
+    } else if (kind === 'error') {
+      errors.sample('', { datasource, type: label(key) }, events);
+    } else {
+      escalationCount += events;
     }
   }
-  return [completed, failed, jobDuration, tokens, escalations, errors, toolDuration, queue];
+  escalations.sample('', { datasource }, escalationCount);
+  // The jobs table holds each job's current status: one index range, whatever the ledger's size.
+  const queued = await session.queryArrays(`SELECT count(*)::float8 FROM jobs WHERE status = 'queued'`);
+  queue.sample('', { datasource }, Number(queued.rows[0]?.[0] ?? 0));
+
+  const histograms: Array<[Family, HourlyBuckets, string, readonly number[]]> = [
+    [jobDuration, caches.jobDuration, 'mode', JOB_BUCKETS_S],
+    [toolDuration, caches.toolDuration, 'tool', TOOL_BUCKETS_S],
+  ];
+  const families = [completed, failed, tokens, escalations, errors, queue];
+  for (const [family, cache, labelName, buckets] of histograms) {
+    const series = await cache.collect(session);
+    if (series === undefined) {
+      continue; // still counting the history of a cold cache: absent rather than too low
+    }
+    for (const row of series) {
+      const labels = { datasource, [labelName]: label(row.label) };
+      buckets.forEach((le, i) => family.sample('_bucket', { ...labels, le: String(le) }, row.buckets[i]!));
+      family.sample('_bucket', { ...labels, le: '+Inf' }, row.count);
+      family.sample('_sum', labels, row.sumS);
+      family.sample('_count', labels, row.count);
+    }
+    families.push(family);
+  }
+  return families;
+}
+
+/** Runs background work on an instance while keeping it from idle eviction (InstanceManager.hold). */
+export type HoldInstance = <T>(instance: Instance, work: () => Promise<T>) => Promise<T>;
+
+interface InstanceEntry {
+  /** The instance the entry was built for: a rebuilt instance (new settings, or after eviction) starts afresh. */
+  instance: Instance;
+  at: number;
+  text: Promise<Map<string, string>>;
+  histograms: HistogramCaches;
 }
 
 /** Collects (with a short cache) the ledger metrics of every instance. */
 export class LedgerMetrics {
-  private readonly cache = new Map<string, { at: number; text: Promise<Map<string, string>> }>();
+  private readonly entries = new Map<string, InstanceEntry>();
 
-  /** Prometheus text for the given instances' ledgers (families merged across instances). */
-  async render(instances: readonly Instance[]): Promise<string> {
-    const perInstance = await Promise.all(instances.map((instance) => this.forInstance(instance)));
+  constructor(private readonly cacheMs = CACHE_MS) {}
+
+  /**
+   * Prometheus text for the given instances' ledgers (families merged across instances). What was kept for an
+   * instance that is no longer among them (evicted, or rebuilt with new settings) is dropped with it.
+   */
+  async render(instances: readonly Instance[], hold: HoldInstance = (_instance, work) => work()): Promise<string> {
+    const live = new Set(instances);
+    for (const [key, entry] of this.entries) {
+      if (!live.has(entry.instance)) {
+        this.entries.delete(key);
+      }
+    }
+    const perInstance = await Promise.all(instances.map((instance) => this.forInstance(instance, hold)));
     const merged = new Map<string, string[]>();
     for (const families of perInstance) {
       for (const [name, text] of families) {
@@ -146,11 +173,12 @@ export class LedgerMetrics {
       .join('\n');
   }
 
-  private forInstance(instance: Instance): Promise<Map<string, string>> {
-    const cached = this.cache.get(instance.key);
-    if (cached && Date.now() - cached.at < CACHE_MS) {
-      return cached.text;
+  private forInstance(instance: Instance, hold: HoldInstance): Promise<Map<string, string>> {
+    const previous = this.entries.get(instance.key);
+    if (previous && Date.now() - previous.at < this.cacheMs) {
+      return previous.text;
     }
+    const histograms = previous?.histograms ?? histogramCaches();
     const up = (value: number) => {
       const family = new Family(
         'ledger_up',
@@ -160,14 +188,20 @@ export class LedgerMetrics {
       family.sample('', { datasource: instance.uid }, value);
       return family;
     };
-    const text = withReadOnlySession(instance.pool, instance.settings, (session) => collect(session, instance.uid), {
-      timeoutMs: 10_000,
-    })
+    const text = hold(instance, () =>
+      withReadOnlySession(
+        instance.pool,
+        instance.settings,
+        (session) => collectLedgerFamilies(session, instance.uid, histograms),
+        // One snapshot: the rollup's hour counts must describe the very rows the histograms count.
+        { timeoutMs: 10_000, snapshot: true }
+      )
+    )
       .then((families) => [up(1), ...families])
       // A ledger that cannot be read exports only ledger_up 0 (the plugin's own metrics still do).
       .catch(() => [up(0)])
       .then((families) => new Map(families.map((family) => [family.name, family.text()])));
-    this.cache.set(instance.key, { at: Date.now(), text });
+    this.entries.set(instance.key, { instance, at: Date.now(), text, histograms });
     return text;
   }
 }

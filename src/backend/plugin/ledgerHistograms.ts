@@ -1,0 +1,158 @@
+/**
+ * Exact Prometheus histogram buckets of ledger durations at a cost that does not grow with the ledger (#14).
+ *
+ * `_count` and `_sum` come from ledger_rollup_hourly. Bucket counts (`le`) cannot: the rollup keeps no distribution,
+ * and the daily duration histogram has neither the job mode nor bin edges at the exported `le` values. So the
+ * buckets are counted from raw rows once per UTC hour and kept here, each hour with the event count it was counted
+ * from. On every collection the rollup's per-hour counts (read in the same snapshot) say which hours changed since:
+ * normally only the current hour, or an old hour a late event landed in. Only those hours are re-read from
+ * ledger_events. The ledger is append-only, so an hour whose count has not changed holds the same events and its
+ * cached buckets are exact.
+ *
+ * A cold cache (first scrape after start or after the datasource was evicted) would have to read every hour; it
+ * reads at most RAW_EVENTS_PER_COLLECTION events' worth of hours per scrape, newest first, and the family is left
+ * out of the scrape until it is complete, so no scrape is slow and no exported bucket ever goes down.
+ */
+import type { Session } from '../db/session';
+
+/** Raw events a single collection may read to fill hours it has not counted yet. */
+export const RAW_EVENTS_PER_COLLECTION = 100_000;
+
+/** One exported histogram: which events, which label, which bucket bounds (seconds). */
+export interface HistogramSpec {
+  kinds: readonly string[];
+  /** ledger_events / ledger_rollup_hourly column that labels the series (`mode`, `name`). */
+  column: 'mode' | 'name';
+  bucketsS: readonly number[];
+}
+
+/** Per label: cumulative counts per `le` bucket, total count and sum of durations (seconds). */
+export interface HistogramSeries {
+  label: string | null;
+  buckets: number[];
+  count: number;
+  sumS: number;
+}
+
+/** One hour's counts per label: `n` events with a duration, `buckets[i]` of them ≤ bucketsS[i]. */
+type HourCounts = Map<string | null, { n: number; buckets: number[] }>;
+
+/** What the rollup says about one hour. */
+type RollupHour = Map<string | null, { n: number; sumMs: number }>;
+
+const LABEL_SQL = { mode: 'mode', name: 'name' } as const;
+
+/** Bucket counts per UTC hour for one histogram of one datasource. */
+export class HourlyBuckets {
+  private readonly hours = new Map<number, HourCounts>();
+
+  constructor(private readonly spec: HistogramSpec) {}
+
+  /** The histogram's series, or undefined while hours remain uncounted (cold cache; see the file comment). */
+  async collect(session: Session): Promise<HistogramSeries[] | undefined> {
+    const rollup = await this.rollupHours(session);
+    const stale = [...rollup]
+      .filter(([hour, counts]) => !sameCounts(this.hours.get(hour), counts))
+      .map(([hour]) => hour)
+      .sort((a, b) => b - a);
+    for (const hour of this.hours.keys()) {
+      if (!rollup.has(hour)) {
+        this.hours.delete(hour); // cannot happen on an append-only ledger; a rebuilt database, say
+      }
+    }
+    let budget = RAW_EVENTS_PER_COLLECTION;
+    const batch = stale.filter((hour, i) => {
+      const events = total(rollup.get(hour)!);
+      const take = i === 0 || events <= budget;
+      budget -= events;
+      return take;
+    });
+    await this.countRaw(session, batch);
+    if (batch.length < stale.length) {
+      return undefined;
+    }
+    return this.series(rollup);
+  }
+
+  private async rollupHours(session: Session): Promise<Map<number, RollupHour>> {
+    const { rows } = await session.queryArrays(
+      `SELECT (extract(epoch FROM bucket) * 1000)::float8, ${LABEL_SQL[this.spec.column]}, sum(duration_n)::float8,
+              sum(duration_sum)::float8
+       FROM ledger_rollup_hourly WHERE kind = ANY($1::text[])
+       GROUP BY 1, 2 HAVING sum(duration_n) > 0`,
+      [this.spec.kinds]
+    );
+    const hours = new Map<number, RollupHour>();
+    for (const [hour, label, n, sumMs] of rows as Array<[number, string | null, number, number]>) {
+      const counts = hours.get(hour) ?? new Map();
+      counts.set(label, { n, sumMs });
+      hours.set(hour, counts);
+    }
+    return hours;
+  }
+
+  /** Counts the given hours' buckets from raw rows: one index range scan per hour. */
+  private async countRaw(session: Session, hours: readonly number[]): Promise<void> {
+    if (hours.length === 0) {
+      return;
+    }
+    const { bucketsS, column } = this.spec;
+    const filters = bucketsS.map((le) => `count(*) FILTER (WHERE e.duration_ms <= ${le * 1000})::float8`).join(', ');
+    const { rows } = await session.queryArrays(
+      `SELECT (extract(epoch FROM h.start) * 1000)::float8, e.${LABEL_SQL[column]}, count(*)::float8, ${filters}
+       FROM unnest($2::timestamptz[]) AS h(start)
+       JOIN ledger_events e ON e.kind = ANY($1::text[])
+         AND e.occurred_at >= h.start AND e.occurred_at < h.start + interval '1 hour'
+       WHERE e.duration_ms IS NOT NULL
+       GROUP BY 1, 2`,
+      [this.spec.kinds, hours.map((hour) => new Date(hour).toISOString())]
+    );
+    hours.forEach((hour) => this.hours.set(hour, new Map()));
+    for (const row of rows as Array<[number, string | null, number, ...number[]]>) {
+      const [hour, label, n, ...buckets] = row;
+      this.hours.get(hour)?.set(label, { n, buckets });
+    }
+  }
+
+  private series(rollup: Map<number, RollupHour>): HistogramSeries[] {
+    const byLabel = new Map<string | null, HistogramSeries>();
+    const seriesOf = (label: string | null) => {
+      let series = byLabel.get(label);
+      if (!series) {
+        series = { label, buckets: this.spec.bucketsS.map(() => 0), count: 0, sumS: 0 };
+        byLabel.set(label, series);
+      }
+      return series;
+    };
+    for (const [hour, counts] of rollup) {
+      for (const [label, { n, sumMs }] of counts) {
+        const series = seriesOf(label);
+        series.count += n;
+        series.sumS += sumMs / 1000;
+        this.hours
+          .get(hour)
+          ?.get(label)
+          ?.buckets.forEach((count, i) => (series.buckets[i]! += count));
+      }
+    }
+    return [...byLabel.values()].sort((a, b) => (a.label ?? '').localeCompare(b.label ?? ''));
+  }
+}
+
+function total(counts: RollupHour): number {
+  let n = 0;
+  counts.forEach((c) => (n += c.n));
+  return n;
+}
+
+function sameCounts(cached: HourCounts | undefined, rollup: RollupHour): boolean {
+  if (!cached || cached.size !== rollup.size) {
+    return false;
+  }
+  for (const [label, { n }] of rollup) {
+    if (cached.get(label)?.n !== n) {
+      return false;
+    }
+  }
+  return true;
+}
