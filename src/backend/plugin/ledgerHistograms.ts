@@ -91,7 +91,7 @@ export class HourlyBuckets {
     return hours;
   }
 
-  /** Counts the given hours' buckets from raw rows: one index range scan per hour. */
+  /** Counts the given hours' buckets from raw rows. */
   private async countRaw(session: Session, hours: readonly number[]): Promise<void> {
     if (hours.length === 0) {
       return;
@@ -99,9 +99,12 @@ export class HourlyBuckets {
     const { bucketsS, column } = this.spec;
     const filters = bucketsS.map((le) => `count(*) FILTER (WHERE e.duration_ms <= ${le * 1000})::float8`).join(', ');
     const { rows } = await session.queryArrays(
+      // One probe of the (kind, occurred_at) index per kind and hour: equality on kind keeps every probe to the
+      // hour's rows of that kind, whatever else the hour holds.
       `SELECT (extract(epoch FROM h.start) * 1000)::float8, e.${LABEL_SQL[column]}, count(*)::float8, ${filters}
-       FROM unnest($2::timestamptz[]) AS h(start)
-       JOIN ledger_events e ON e.kind = ANY($1::text[])
+       FROM unnest($1::text[]) AS k(kind)
+       CROSS JOIN unnest($2::timestamptz[]) AS h(start)
+       JOIN ledger_events e ON e.kind = k.kind
          AND e.occurred_at >= h.start AND e.occurred_at < h.start + interval '1 hour'
        WHERE e.duration_ms IS NOT NULL
        GROUP BY 1, 2`,
