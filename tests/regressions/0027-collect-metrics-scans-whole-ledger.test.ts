@@ -2,7 +2,7 @@
  * #14: every CollectMetrics (once the 15 s cache expired) aggregated the whole ledger: counters, sums and histogram
  * buckets by scanning every job, LLM, tool, error and escalation event ever written, ~1 s at 10M events and growing.
  * Now counters come from the hourly rollup and histogram buckets are counted once per hour and re-read only for
- * hours whose events changed. Here: 12 hours of simulated history, a scrape, then new events in the current hour
+ * hours whose events changed. Here: 36 hours of simulated history (older and recent hours are kept apart), a scrape, then new events in the current hour
  * and a late one in an old hour, and a second scrape. Every exported ledger value must equal an oracle computed in
  * plain TypeScript over the events written, after both scrapes; and the second scrape may read from ledger_events
  * no more rows than the changed hours hold (counted by PostgreSQL's own statistics, pg_stat_user_tables and
@@ -37,7 +37,7 @@ before(async () => {
   ledger = await createLedgerTestDatabase('reg0027');
   admin = await ledger.connect();
   const end = Date.now() - 1_000;
-  written.push(...simulate({ scenario: loadScenario('steady'), seed: 27, scale: 0.3, start: end - 12 * HOUR, end }));
+  written.push(...simulate({ scenario: loadScenario('steady'), seed: 27, scale: 0.1, start: end - 36 * HOUR, end }));
   await copyEvents(admin, written);
 });
 

@@ -4,10 +4,11 @@
  * `_count` and `_sum` come from ledger_rollup_hourly. Bucket counts (`le`) cannot: the rollup keeps no distribution,
  * and the daily duration histogram has neither the job mode nor bin edges at the exported `le` values. So the
  * buckets are counted from raw rows once per UTC hour and kept here, each hour with the event count it was counted
- * from. On every collection the rollup's per-hour counts (read in the same snapshot) say which hours changed since:
- * normally only the current hour, or an old hour a late event landed in. Only those hours are re-read from
- * ledger_events. The ledger is append-only, so an hour whose count has not changed holds the same events and its
- * cached buckets are exact.
+ * from. The rollup's per-hour counts (read in the same snapshot) say which hours changed since: normally only the
+ * current hour, or an old hour a late event landed in. Only those hours are re-read from ledger_events. The ledger
+ * is append-only, so an hour whose count has not changed holds the same events and its cached buckets are exact.
+ * Most collections check only the recent hours (`since`); a periodic full check catches late events in older ones
+ * (ledgerMetrics.ts).
  *
  * A cold cache (first scrape after start or after the datasource was evicted) would have to read every hour; it
  * reads at most RAW_EVENTS_PER_COLLECTION events' worth of hours per scrape, newest first, and the family is left
@@ -34,11 +35,9 @@ export interface HistogramSeries {
   sumS: number;
 }
 
-/** One hour's counts per label: `n` events with a duration, `buckets[i]` of them ≤ bucketsS[i]. */
-type HourCounts = Map<string | null, { n: number; buckets: number[] }>;
-
-/** What the rollup says about one hour. */
-type RollupHour = Map<string | null, { n: number; sumMs: number }>;
+/** One hour's counts per label, from the rollup: `n` events with a duration summing to `sumMs`; `buckets[i]` of them
+ * ≤ bucketsS[i], once counted from raw rows. */
+type HourCounts = Map<string | null, { n: number; sumMs: number; buckets?: number[] }>;
 
 const LABEL_SQL = { mode: 'mode', name: 'name' } as const;
 
@@ -48,41 +47,48 @@ export class HourlyBuckets {
 
   constructor(private readonly spec: HistogramSpec) {}
 
-  /** The histogram's series, or undefined while hours remain uncounted (cold cache; see the file comment). */
-  async collect(session: Session): Promise<HistogramSeries[] | undefined> {
-    const rollup = await this.rollupHours(session);
-    const stale = [...rollup]
-      .filter(([hour, counts]) => !sameCounts(this.hours.get(hour), counts))
-      .map(([hour]) => hour)
-      .sort((a, b) => b - a);
+  /**
+   * The histogram's series, or undefined while hours remain uncounted (cold cache; see the file comment). Hours
+   * from `since` on (epoch ms; every hour when undefined) are checked against the rollup; earlier ones are taken
+   * from the last check that covered them.
+   */
+  async collect(session: Session, since?: number): Promise<HistogramSeries[] | undefined> {
+    const rollup = await this.rollupHours(session, since);
     for (const hour of this.hours.keys()) {
-      if (!rollup.has(hour)) {
+      if ((since === undefined || hour >= since) && !rollup.has(hour)) {
         this.hours.delete(hour); // cannot happen on an append-only ledger; a rebuilt database, say
       }
     }
-    let budget = RAW_EVENTS_PER_COLLECTION;
-    const batch = stale.filter((hour, i) => {
-      const events = total(rollup.get(hour)!);
-      const take = i === 0 || events <= budget;
-      budget -= events;
-      return take;
-    });
-    await this.countRaw(session, batch);
-    if (batch.length < stale.length) {
-      return undefined;
+    for (const [hour, counts] of rollup) {
+      if (!sameCounts(this.hours.get(hour), counts)) {
+        this.hours.set(hour, counts); // new or changed: its buckets are counted (again) below
+      }
     }
-    return this.series(rollup);
+    const uncounted = [...this.hours]
+      .filter(([, counts]) => [...counts.values()].some((c) => c.buckets === undefined))
+      .sort(([a], [b]) => b - a);
+    let budget = RAW_EVENTS_PER_COLLECTION;
+    const batch = uncounted
+      .filter(([, counts], i) => {
+        const events = total(counts);
+        const take = i === 0 || events <= budget;
+        budget -= events;
+        return take;
+      })
+      .map(([hour]) => hour);
+    await this.countRaw(session, batch);
+    return batch.length < uncounted.length ? undefined : this.series();
   }
 
-  private async rollupHours(session: Session): Promise<Map<number, RollupHour>> {
+  private async rollupHours(session: Session, since: number | undefined): Promise<Map<number, HourCounts>> {
     const { rows } = await session.queryArrays(
-      `SELECT (extract(epoch FROM bucket) * 1000)::float8, ${LABEL_SQL[this.spec.column]}, sum(duration_n)::float8,
-              sum(duration_sum)::float8
-       FROM ledger_rollup_hourly WHERE kind = ANY($1::text[])
+      `SELECT date_part('epoch', bucket) * 1000, ${LABEL_SQL[this.spec.column]}, sum(duration_n)::float8,
+              sum(duration_sum)
+       FROM ledger_rollup_hourly WHERE kind = ANY($1::text[]) AND bucket >= $2
        GROUP BY 1, 2 HAVING sum(duration_n) > 0`,
-      [this.spec.kinds]
+      [this.spec.kinds, since === undefined ? '-infinity' : new Date(since).toISOString()]
     );
-    const hours = new Map<number, RollupHour>();
+    const hours = new Map<number, HourCounts>();
     for (const [hour, label, n, sumMs] of rows as Array<[number, string | null, number, number]>) {
       const counts = hours.get(hour) ?? new Map();
       counts.set(label, { n, sumMs });
@@ -101,7 +107,7 @@ export class HourlyBuckets {
     const { rows } = await session.queryArrays(
       // One probe of the (kind, occurred_at) index per kind and hour: equality on kind keeps every probe to the
       // hour's rows of that kind, whatever else the hour holds.
-      `SELECT (extract(epoch FROM h.start) * 1000)::float8, e.${LABEL_SQL[column]}, count(*)::float8, ${filters}
+      `SELECT date_part('epoch', h.start) * 1000, e.${LABEL_SQL[column]}, ${filters}
        FROM unnest($1::text[]) AS k(kind)
        CROSS JOIN unnest($2::timestamptz[]) AS h(start)
        JOIN ledger_events e ON e.kind = k.kind
@@ -110,45 +116,43 @@ export class HourlyBuckets {
        GROUP BY 1, 2`,
       [this.spec.kinds, hours.map((hour) => new Date(hour).toISOString())]
     );
-    hours.forEach((hour) => this.hours.set(hour, new Map()));
-    for (const row of rows as Array<[number, string | null, number, ...number[]]>) {
-      const [hour, label, n, ...buckets] = row;
-      this.hours.get(hour)?.set(label, { n, buckets });
+    const counted = new Map<string, number[]>();
+    for (const [hour, label, ...buckets] of rows as Array<[number, string | null, ...number[]]>) {
+      counted.set(`${hour}\n${label}`, buckets);
+    }
+    for (const hour of hours) {
+      // Every label the rollup names gets its buckets (zeros if the raw rows had none: one snapshot, so never).
+      this.hours.get(hour)?.forEach((counts, label) => {
+        counts.buckets = counted.get(`${hour}\n${label}`) ?? bucketsS.map(() => 0);
+      });
     }
   }
 
-  private series(rollup: Map<number, RollupHour>): HistogramSeries[] {
+  private series(): HistogramSeries[] {
     const byLabel = new Map<string | null, HistogramSeries>();
-    const seriesOf = (label: string | null) => {
-      let series = byLabel.get(label);
-      if (!series) {
-        series = { label, buckets: this.spec.bucketsS.map(() => 0), count: 0, sumS: 0 };
-        byLabel.set(label, series);
-      }
-      return series;
-    };
-    for (const [hour, counts] of rollup) {
-      for (const [label, { n, sumMs }] of counts) {
-        const series = seriesOf(label);
+    for (const counts of this.hours.values()) {
+      for (const [label, { n, sumMs, buckets }] of counts) {
+        let series = byLabel.get(label);
+        if (!series) {
+          series = { label, buckets: this.spec.bucketsS.map(() => 0), count: 0, sumS: 0 };
+          byLabel.set(label, series);
+        }
         series.count += n;
         series.sumS += sumMs / 1000;
-        this.hours
-          .get(hour)
-          ?.get(label)
-          ?.buckets.forEach((count, i) => (series.buckets[i]! += count));
+        buckets?.forEach((count, i) => (series.buckets[i]! += count));
       }
     }
     return [...byLabel.values()].sort((a, b) => (a.label ?? '').localeCompare(b.label ?? ''));
   }
 }
 
-function total(counts: RollupHour): number {
+function total(counts: HourCounts): number {
   let n = 0;
   counts.forEach((c) => (n += c.n));
   return n;
 }
 
-function sameCounts(cached: HourCounts | undefined, rollup: RollupHour): boolean {
+function sameCounts(cached: HourCounts | undefined, rollup: HourCounts): boolean {
   if (!cached || cached.size !== rollup.size) {
     return false;
   }

@@ -39,21 +39,68 @@ export class Family {
   }
 }
 
-/** The histograms, and the cache of their hourly bucket counts, of one datasource. */
-export interface HistogramCaches {
+/**
+ * Scrapes read only the rollup's recent hours (from `since`); every FULL_CHECK_MS a full check re-reads every hour,
+ * so an event that arrives late for an older hour shows within that period. Counters stay monotonic: the older
+ * part only changes at a full check, and then only upwards (the ledger is append-only).
+ */
+const RECENT_MS = 24 * 3_600_000;
+const FULL_CHECK_MS = 10 * 60_000;
+
+/** What the collections of one datasource keep between scrapes. */
+export interface LedgerCaches {
+  /** Start of the recent hours (epoch ms, on an hour) and when the last full check ran. */
+  window?: { since: number; checkedAt: number };
+  /** Counter totals over the hours before `window.since`, by kind and label. */
+  older: Map<string, number>;
   jobDuration: HourlyBuckets;
   toolDuration: HourlyBuckets;
 }
 
-/** Fresh (cold) histogram caches for one datasource. */
-export function histogramCaches(): HistogramCaches {
+/** Fresh (cold) caches for one datasource. */
+export function ledgerCaches(): LedgerCaches {
   return {
+    older: new Map(),
     jobDuration: new HourlyBuckets({ kinds: ['job.completed', 'job.failed'], column: 'mode', bucketsS: JOB_BUCKETS_S }),
     toolDuration: new HourlyBuckets({ kinds: ['tool.call'], column: 'name', bucketsS: TOOL_BUCKETS_S }),
   };
 }
 
+/** Stands for a NULL label in the totals' keys (text columns cannot hold NUL). */
+const NULL_LABEL = '\u0000';
 const COUNTER_KINDS = ['job.completed', 'job.failed', 'llm.call', 'escalation', 'error'];
+const HOUR_MS = 3_600_000;
+
+/**
+ * Counter totals by kind and label (`kind\nlabel`; tokens under `tokens\nmodel`): the recent hours from the rollup,
+ * plus the older hours' totals kept from the last full check, which recomputes them.
+ */
+async function counterTotals(session: Session, caches: LedgerCaches, full: boolean, since: number) {
+  const { rows } = await session.queryArrays(
+    `SELECT bucket >= $2, kind, CASE WHEN kind IN ('llm.call', 'error') THEN name ELSE mode END, sum(events)::float8,
+            sum(tokens_in + tokens_out)::float8
+     FROM ledger_rollup_hourly WHERE kind = ANY($1::text[]) AND bucket >= $3 GROUP BY 1, 2, 3`,
+    [COUNTER_KINDS, new Date(since).toISOString(), full ? '-infinity' : new Date(since).toISOString()]
+  );
+  if (full) {
+    caches.older.clear();
+  }
+  const totals = new Map(caches.older);
+  for (const [recent, kind, key, events, tokens] of rows as Array<[boolean, string, string | null, number, number]>) {
+    const into = recent ? totals : caches.older;
+    const add = (name: string, value: number) => {
+      into.set(name, (into.get(name) ?? 0) + value);
+      if (!recent) {
+        totals.set(name, (totals.get(name) ?? 0) + value);
+      }
+    };
+    add(`${kind}\n${key ?? NULL_LABEL}`, events);
+    if (kind === 'llm.call') {
+      add(`tokens\n${key ?? NULL_LABEL}`, tokens);
+    }
+  }
+  return totals;
+}
 
 const label = (value: string | null | undefined) => value ?? '(none)';
 
@@ -65,7 +112,8 @@ const label = (value: string | null | undefined) => value ?? '(none)';
 export async function collectLedgerFamilies(
   session: Session,
   datasource: string,
-  caches: HistogramCaches
+  caches: LedgerCaches,
+  now = Date.now()
 ): Promise<Family[]> {
   const completed = new Family(
     'job_completed_total',
@@ -84,24 +132,23 @@ export async function collectLedgerFamilies(
   );
   const toolDuration = new Family('tool_duration_seconds', 'histogram', 'Execution time of tool calls, by tool.');
 
-  const { rows } = await session.queryArrays(
-    `SELECT kind, CASE WHEN kind IN ('llm.call', 'error') THEN name ELSE mode END, sum(events)::float8,
-            sum(tokens_in + tokens_out)::float8
-     FROM ledger_rollup_hourly WHERE kind = ANY($1::text[]) GROUP BY 1, 2 ORDER BY 1, 2`,
-    [COUNTER_KINDS]
-  );
+  const full = caches.window === undefined || now - caches.window.checkedAt >= FULL_CHECK_MS;
+  const since = full ? Math.floor((now - RECENT_MS) / HOUR_MS) * HOUR_MS : caches.window!.since;
+  const totals = await counterTotals(session, caches, full, since);
   let escalationCount = 0;
-  for (const [kind, key, events, tokenSum] of rows as Array<[string, string | null, number, number]>) {
+  for (const [name, value] of [...totals].sort(([a], [b]) => a.localeCompare(b))) {
+    const [kind, key] = name.split('\n') as [string, string];
+    const labelValue = label(key === NULL_LABEL ? null : key);
     if (kind === 'job.completed') {
-      completed.sample('', { datasource, mode: label(key) }, events);
+      completed.sample('', { datasource, mode: labelValue }, value);
     } else if (kind === 'job.failed') {
-      failed.sample('', { datasource, mode: label(key) }, events);
-    } else if (kind === 'llm.call') {
-      tokens.sample('', { datasource, model: label(key) }, tokenSum);
+      failed.sample('', { datasource, mode: labelValue }, value);
+    } else if (kind === 'tokens') {
+      tokens.sample('', { datasource, model: labelValue }, value);
     } else if (kind === 'error') {
-      errors.sample('', { datasource, type: label(key) }, events);
-    } else {
-      escalationCount += events;
+      errors.sample('', { datasource, type: labelValue }, value);
+    } else if (kind === 'escalation') {
+      escalationCount += value;
     }
   }
   escalations.sample('', { datasource }, escalationCount);
@@ -115,7 +162,7 @@ export async function collectLedgerFamilies(
   ];
   const families = [completed, failed, tokens, escalations, errors, queue];
   for (const [family, cache, labelName, buckets] of histograms) {
-    const series = await cache.collect(session);
+    const series = await cache.collect(session, full ? undefined : since);
     if (series === undefined) {
       continue; // still counting the history of a cold cache: absent rather than too low
     }
@@ -128,6 +175,9 @@ export async function collectLedgerFamilies(
     }
     families.push(family);
   }
+  if (full) {
+    caches.window = { since, checkedAt: now };
+  }
   return families;
 }
 
@@ -139,7 +189,7 @@ interface InstanceEntry {
   instance: Instance;
   at: number;
   text: Promise<Map<string, string>>;
-  histograms: HistogramCaches;
+  caches: LedgerCaches;
 }
 
 /** Collects (with a short cache) the ledger metrics of every instance. */
@@ -178,7 +228,7 @@ export class LedgerMetrics {
     if (previous && Date.now() - previous.at < this.cacheMs) {
       return previous.text;
     }
-    const histograms = previous?.histograms ?? histogramCaches();
+    const caches = previous?.caches ?? ledgerCaches();
     const up = (value: number) => {
       const family = new Family(
         'ledger_up',
@@ -192,7 +242,7 @@ export class LedgerMetrics {
       withReadOnlySession(
         instance.pool,
         instance.settings,
-        (session) => collectLedgerFamilies(session, instance.uid, histograms),
+        (session) => collectLedgerFamilies(session, instance.uid, caches),
         // One snapshot: the rollup's hour counts must describe the very rows the histograms count.
         { timeoutMs: 10_000, snapshot: true }
       )
@@ -201,7 +251,7 @@ export class LedgerMetrics {
       // A ledger that cannot be read exports only ledger_up 0 (the plugin's own metrics still do).
       .catch(() => [up(0)])
       .then((families) => new Map(families.map((family) => [family.name, family.text()])));
-    this.entries.set(instance.key, { instance, at: Date.now(), text, histograms });
+    this.entries.set(instance.key, { instance, at: Date.now(), text, caches });
     return text;
   }
 }
