@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../log';
 import { checkHealth } from './checkHealth';
-import { InstanceManager } from './instances';
+import { idleTtlFrom, InstanceManager } from './instances';
 import { LedgerMetrics } from './ledgerMetrics';
 import { PluginMetrics } from './metrics';
 import { queryData } from './queryData';
@@ -23,7 +23,7 @@ export interface PluginDeps {
 
 /** Creates the handlers Grafana's calls are routed to. */
 export function createPlugin({ log, env }: PluginDeps): PluginHandlers {
-  const instances = new InstanceManager(log);
+  const instances = new InstanceManager(log, idleTtlFrom(env, log));
   const positions = StreamPositions.open(env, log);
   archiveLongSpecsIn(positions);
   const metrics = new PluginMetrics();
@@ -58,13 +58,28 @@ export function createPlugin({ log, env }: PluginDeps): PluginHandlers {
   );
 
   return {
-    queryData: (request, signal) => metrics.time('queryData', () => queryData(instances, request, signal, log)),
-    checkHealth: (context, signal) => metrics.time('checkHealth', () => checkHealth(instances, context, signal)),
-    collectMetrics: async () => `${await metrics.render()}\n${await ledgerMetrics.render(instances.all())}\n`,
-    callResource: (request, signal) => metrics.time('callResource', () => callResource(instances, request, signal)),
-    subscribeStream: (request) => metrics.time('subscribeStream', () => subscribeStream(instances, request, log)),
+    // `track` marks the request's instance in use, so idle eviction never closes a pool under a running request.
+    queryData: (request, signal) =>
+      metrics.time('queryData', () =>
+        instances.track(request.context, () => queryData(instances, request, signal, log))
+      ),
+    checkHealth: (context, signal) =>
+      metrics.time('checkHealth', () => instances.track(context, () => checkHealth(instances, context, signal))),
+    // Scrapes hold instances while reading them but do not renew their idle TTL: an unused datasource still goes.
+    collectMetrics: async () =>
+      `${await metrics.render()}\n${await ledgerMetrics.render(instances.all(), (instance, work) => instances.hold(instance, work))}\n`,
+    callResource: (request, signal) =>
+      metrics.time('callResource', () =>
+        instances.track(request.context, () => callResource(instances, request, signal))
+      ),
+    subscribeStream: (request) =>
+      metrics.time('subscribeStream', () =>
+        instances.track(request.context, () => subscribeStream(instances, request, log))
+      ),
     runStream: (request, send, signal) =>
-      metrics.time('runStream', () => runStream(instances, positions, request, send, signal)),
+      metrics.time('runStream', () =>
+        instances.track(request.context, () => runStream(instances, positions, request, send, signal))
+      ),
     publishStream: () => publishStream(),
     close: () => instances.closeAll(),
   };

@@ -1,6 +1,11 @@
 /**
- * Per-datasource instance state (settings, pool, later the stream hub), cached by org and uid and rebuilt when
- * Grafana reports newer settings (`lastUpdatedMS`). Old pools are ended after the queries using them finish.
+ * Per-datasource instance state (settings, pool, stream hub), cached by org and uid and rebuilt when Grafana reports
+ * newer settings (`lastUpdatedMS`). Old pools are ended after the queries using them finish.
+ *
+ * Grafana never says that a datasource was deleted or renamed, so an instance nobody has used for the idle TTL
+ * (`LEDGER_INSTANCE_IDLE_TTL_MS`, default 15 minutes) is evicted with its pool, stream hub, listeners and timers;
+ * without this they lived until the process exited and RSS only grew (#14). An instance is never evicted while a
+ * request runs on it (`track`) or while a companion (the stream hub) is still in use; its next request rebuilds it.
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -14,7 +19,13 @@ import type { DataSourceInstance, RequestContext } from './types';
 /** Something an instance owns that must be released with it (stream hubs, listeners). */
 export interface Disposable {
   dispose(): Promise<void>;
+  /** True while the companion must keep the instance alive (e.g. live streams with subscribers). */
+  inUse?(): boolean;
 }
+
+/** Default idle TTL: long enough that a dashboard refreshing every few minutes keeps its instance. */
+export const DEFAULT_IDLE_TTL_MS = 15 * 60_000;
+const IDLE_TTL_VARIABLE = 'LEDGER_INSTANCE_IDLE_TTL_MS';
 
 /** A live datasource instance. */
 export class Instance {
@@ -47,6 +58,11 @@ export class Instance {
     return this.extras.get(name) as T | undefined;
   }
 
+  /** Whether a companion still needs the instance (live streams with subscribers). */
+  inUse(): boolean {
+    return [...this.extras.values()].some((extra) => extra.inUse?.() === true);
+  }
+
   /** Releases everything the instance owns. */
   async dispose(): Promise<void> {
     const extras = [...this.extras.values()];
@@ -77,11 +93,80 @@ export function instanceKey(context: RequestContext): string | undefined {
   return datasource ? `${context.orgId}/${datasource.uid || datasource.id}` : undefined;
 }
 
+/**
+ * The idle TTL from the environment; a value that is not a positive number of milliseconds is reported (naming the
+ * variable) and replaced by the default rather than stopping the plugin.
+ */
+export function idleTtlFrom(env: NodeJS.ProcessEnv, log: Logger): number {
+  const raw = env[IDLE_TTL_VARIABLE];
+  if (raw === undefined || raw.trim() === '') {
+    return DEFAULT_IDLE_TTL_MS;
+  }
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms <= 0) {
+    log.error(`${IDLE_TTL_VARIABLE} must be a positive number of milliseconds; using the default`, {
+      value: raw.slice(0, 40),
+      defaultMs: DEFAULT_IDLE_TTL_MS,
+    });
+    return DEFAULT_IDLE_TTL_MS;
+  }
+  return ms;
+}
+
+/** How requests use the instance of a key: requests running now, and when the last one started or ended. */
+interface Usage {
+  running: number;
+  lastUsedAt: number;
+}
+
 /** Instance cache; one per process. */
 export class InstanceManager {
   private readonly instances = new Map<string, Instance>();
+  private readonly usage = new Map<string, Usage>();
+  private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly idleTtlMs = DEFAULT_IDLE_TTL_MS,
+    private readonly now: () => number = Date.now
+  ) {
+    // unref: an idle sweep must never keep the process alive on its own.
+    this.sweeper = setInterval(() => void this.evictIdle(), Math.max(50, Math.min(idleTtlMs / 2, 60_000)));
+    this.sweeper.unref();
+  }
+
+  /**
+   * Runs a request's `work` with its datasource's instance marked in use, so the instance is not evicted under it.
+   * Every handler that calls `get` runs inside this (createPlugin.ts).
+   */
+  async track<T>(context: RequestContext, work: () => Promise<T>): Promise<T> {
+    const key = instanceKey(context);
+    if (key === undefined) {
+      return work();
+    }
+    const usage = this.usage.get(key) ?? { running: 0, lastUsedAt: 0 };
+    this.usage.set(key, usage);
+    usage.running++;
+    usage.lastUsedAt = this.now();
+    try {
+      return await work();
+    } finally {
+      usage.running--;
+      usage.lastUsedAt = this.now();
+    }
+  }
+
+  /** Like `track` for background work on an instance (metrics): keeps it from eviction without renewing its TTL. */
+  async hold<T>(instance: Instance, work: () => Promise<T>): Promise<T> {
+    const usage = this.usage.get(instance.key) ?? { running: 0, lastUsedAt: this.now() };
+    this.usage.set(instance.key, usage);
+    usage.running++;
+    try {
+      return await work();
+    } finally {
+      usage.running--;
+    }
+  }
 
   /** The instance for a request's datasource; throws SettingsError when settings are missing or invalid. */
   get(context: RequestContext): Instance {
@@ -97,11 +182,39 @@ export class InstanceManager {
     }
     const next = this.create(key, version, datasource);
     this.instances.set(key, next);
+    if (!this.usage.has(key)) {
+      this.usage.set(key, { running: 0, lastUsedAt: this.now() });
+    }
     if (current) {
       this.log.info('datasource settings changed; rebuilding its connection pool', { datasource: datasource.uid });
       void current.dispose();
     }
     return next;
+  }
+
+  /** Disposes the instances idle for the TTL (no request running, no stream subscribed); returns their keys. */
+  async evictIdle(): Promise<string[]> {
+    const cutoff = this.now() - this.idleTtlMs;
+    const idle = [...this.instances.values()].filter((instance) => {
+      const usage = this.usage.get(instance.key);
+      return (usage === undefined || (usage.running === 0 && usage.lastUsedAt <= cutoff)) && !instance.inUse();
+    });
+    for (const instance of idle) {
+      this.instances.delete(instance.key);
+      this.usage.delete(instance.key);
+      this.log.info('datasource idle; closing its connection pool until its next request', {
+        datasource: instance.uid,
+        idleTtlMs: this.idleTtlMs,
+      });
+    }
+    // Usage of keys whose instance was never built (invalid settings) is forgotten too.
+    for (const [key, usage] of this.usage) {
+      if (!this.instances.has(key) && usage.running === 0 && usage.lastUsedAt <= cutoff) {
+        this.usage.delete(key);
+      }
+    }
+    await Promise.allSettled(idle.map((instance) => instance.dispose()));
+    return idle.map((instance) => instance.key);
   }
 
   private create(key: string, version: string, datasource: DataSourceInstance): Instance {
@@ -112,8 +225,10 @@ export class InstanceManager {
 
   /** Disposes every instance (process shutdown). */
   async closeAll(): Promise<void> {
+    clearInterval(this.sweeper);
     const all = [...this.instances.values()];
     this.instances.clear();
+    this.usage.clear();
     await Promise.allSettled(all.map((instance) => instance.dispose()));
   }
 

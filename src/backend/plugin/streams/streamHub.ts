@@ -66,6 +66,11 @@ export class StreamHub implements Disposable {
     return total;
   }
 
+  /** Keeps the instance from idle eviction while a RunStream is attached. */
+  inUse(): boolean {
+    return this.subscribers > 0;
+  }
+
   /** Whether the watcher holds a database connection. */
   get watching(): boolean {
     return this.watcher.connected;

@@ -6,6 +6,7 @@
  */
 import { withReadOnlySession } from '../../db/session';
 import { QueryError } from '../../errors';
+import { BIG_ANSWER_ROWS, releaseMemorySoon } from '../../memoryRelief';
 import type { CheckedFrame, FrameMeta, Notice } from '../../frames/frame';
 import type { ExecutionTarget } from '../execute';
 import type { SqlPlan } from '../plan';
@@ -43,6 +44,9 @@ export async function runSql(plan: SqlPlan, target: ExecutionTarget, signal: Abo
     throw QueryError.badQuery(
       `[limit] the query returned more than ${rowLimit} rows — add a LIMIT, aggregate (e.g. GROUP BY $__timeGroup(…)), or raise the row limit in the datasource settings`
     );
+  }
+  if (result.rows.length >= BIG_ANSWER_ROWS) {
+    releaseMemorySoon(); // runs after this answer has been encoded and sent
   }
   const columns = typedColumns(result.fields, result.rows);
   const notices: Notice[] = [];
