@@ -14,7 +14,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { testIds } from '../../src/testIds';
 import { REPO_ROOT } from '../support/pluginProcess';
-import { TRACED_JOB_ID } from './fixtures/browserLedger';
+import { browserLedgerEvents, TRACED_JOB_ID } from './fixtures/browserLedger';
+import { HARNESS_VARIABLES } from './fixtures/harnessVariables';
 import { startTestHost } from './host/testHost';
 import { assertLoadedFromDist } from './support/loadedPlugins';
 import { dsQueryHopSkipReason } from './host/dsQueryHop';
@@ -258,6 +259,31 @@ describe('query editor', { skip }, () => {
     const { page, problems } = await visit(`/harness/query-editor?query=${encodeURIComponent(JSON.stringify(saved))}`);
     await resultDone(page);
     assert.deepEqual(await harnessQuery(page), { ...saved, version: 1 });
+    assert.deepEqual(problems, []);
+  });
+
+  it("interpolates the dashboard's variables with Grafana's scenes: the datasource's quoting and explicit formats", async () => {
+    // Formats like ${var:sqlstring} and ${var:regex} are Grafana's (sceneGraph.interpolate); $mode is multi-value.
+    const saved = {
+      refId: 'A',
+      version: 1,
+      queryType: 'sql',
+      rawSql:
+        "SELECT DISTINCT job_id FROM ledger_events WHERE kind = 'job.completed' AND mode IN ($mode) " +
+        "AND mode IN (${mode:sqlstring}) AND worker_id ~ '^${worker:regex}$' ORDER BY job_id",
+    };
+    const { page, problems } = await visit(`/harness/query-editor?query=${encodeURIComponent(JSON.stringify(saved))}`);
+    await resultDone(page);
+    const selected = (name: string) => [HARNESS_VARIABLES.find((variable) => variable.name === name)!.value].flat();
+    const events = browserLedgerEvents(Date.now());
+    const expected = events
+      .filter((event) => event.kind === 'job.completed')
+      .filter((event) => selected('mode').includes(event.mode!) && selected('worker').includes(event.workerId!))
+      .map((event) => event.jobId!);
+    assert.ok(expected.length > 0, 'the fixture has completed jobs of the selected modes and worker');
+    const { text } = await resultState(page);
+    const allJobs = [...new Set(events.flatMap((event) => (event.jobId ? [event.jobId] : [])))];
+    assert.deepEqual(allJobs.filter((job) => text.includes(job)).sort(), [...new Set(expected)].sort());
     assert.deepEqual(problems, []);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The @grafana/runtime singletons Grafana sets before it loads a plugin, implemented for the test host: HTTP goes
  * to the host's Grafana-shaped API (which calls the real plugin executable), datasources are instances of the
- * datasource plugin loaded from dist/, template variables come from a small fixed set.
+ * datasource plugin loaded from dist/, template variables are interpolated by @grafana/scenes over a dashboard
+ * scene holding the harness's variables.
  */
 import {
   EventBusSrv,
@@ -9,9 +10,6 @@ import {
   type DataSourcePlugin,
   type DataSourceInstanceSettings,
   type DataSourceRef,
-  type ScopedVars,
-  type TimeRange,
-  type TypedVariableModel,
 } from '@grafana/data';
 import {
   FakeEchoSrv,
@@ -29,6 +27,8 @@ import {
 } from '@grafana/runtime';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
+import { dashboardScene } from '../../../src/datasource/query/__testSupport__/sceneTemplateSrv';
+import { HARNESS_VARIABLES } from '../fixtures/harnessVariables';
 import { hostConfig } from './hostConfig';
 import { importPluginModule } from './pluginLoader';
 
@@ -144,46 +144,13 @@ class HostDataSourceSrv {
   registerRuntimeDataSource() {}
 }
 
-/** Template variables the harness dashboards have: $mode (multi) and $worker. */
-const VARIABLES = [
-  { name: 'mode', type: 'custom', multi: true, includeAll: false, current: { value: ['genius', 'mechanic'] } },
-  { name: 'worker', type: 'custom', multi: false, includeAll: false, current: { value: 'w1' } },
-];
-
-/** TemplateSrv with the harness variables: `$name` and `${name}`, custom format functions and `regex`. */
-class HostTemplateSrv {
-  getVariables(): TypedVariableModel[] {
-    return VARIABLES as unknown as TypedVariableModel[];
-  }
-  replace(target?: string, _scopedVars?: ScopedVars, format?: string | Function): string {
-    return (target ?? '').replace(/\$\{(\w+)\}|\$(\w+)/g, (match, braced?: string, plain?: string) => {
-      const variable = VARIABLES.find((v) => v.name === (braced ?? plain));
-      if (!variable) {
-        return match;
-      }
-      const value = variable.current.value;
-      if (typeof format === 'function') {
-        return format(value, variable);
-      }
-      const values = Array.isArray(value) ? value : [value];
-      if (format === 'regex') {
-        const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-        return escaped.length > 1 ? `(${escaped.join('|')})` : escaped[0];
-      }
-      return values.length > 1 ? `{${values.join(',')}}` : values[0];
-    });
-  }
-  containsTemplate(target?: string) {
-    return /\$\w+|\$\{\w+\}/.test(target ?? '');
-  }
-  updateTimeRange(_range: TimeRange) {}
-}
-
 /** Installs the singletons; call once, before any plugin module loads (as Grafana does). */
 export function installHostServices(): void {
   setBackendSrv(new HostBackendSrv() as unknown as BackendSrv);
   setDataSourceSrv(new HostDataSourceSrv(hostConfig().datasources) as unknown as DataSourceSrv);
-  setTemplateSrv(new HostTemplateSrv() as unknown as TemplateSrv);
+  // Grafana's TemplateSrv on a scenes dashboard: interpolation is @grafana/scenes' own, over the harness's variables.
+  // The scene stays active for the page's life, as an open dashboard's does.
+  setTemplateSrv(dashboardScene(HARNESS_VARIABLES).templateSrv as unknown as TemplateSrv);
   setEchoSrv(new FakeEchoSrv());
   setAppEvents(new EventBusSrv());
 }

@@ -99,6 +99,68 @@ const esModuleInterop: Plugin = {
 };
 
 /**
+ * `@grafana/plugin-compat` (a dependency of @grafana/scenes 9) imports host APIs that newer Grafana releases add
+ * (`getDataSourceInstance`, …) and checks at run time whether they exist. In a plugin, @grafana/runtime is an
+ * external and an absent name is simply undefined; bundled into the host, esbuild rejects the ESM build's import of a
+ * missing export. Its CommonJS build reads the same names as properties, undefined when absent, as in a plugin; its
+ * own requires still get the ESM builds everyone else imports, so the page keeps one @grafana/runtime.
+ */
+const pluginCompatAsCommonJs: Plugin = {
+  name: 'plugin-compat-as-commonjs',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@grafana\/plugin-compat\// }, async (args) => {
+      // Only imports written in files: resolutions asked for by this or another plugin come without an importer.
+      if (args.pluginData === 'commonjs' || !args.importer) {
+        return undefined;
+      }
+      const resolved = await pluginBuild.resolve(args.path, {
+        resolveDir: args.resolveDir,
+        kind: 'require-call',
+        pluginData: 'commonjs',
+      });
+      return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
+    });
+    pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'commonjs' || !/[\\/]@grafana[\\/]plugin-compat[\\/]/.test(args.importer)) {
+        return undefined;
+      }
+      const resolved = await pluginBuild.resolve(args.path, {
+        resolveDir: args.resolveDir,
+        kind: 'import-statement',
+        pluginData: 'commonjs',
+      });
+      return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
+    });
+  },
+};
+
+/**
+ * @grafana/scenes 8 (the one Grafana 11.6 accepts) imports panel option types as
+ * `@grafana/schema/dist/esm/raw/composable/<panel>/panelcfg/x/<Panel>PanelCfg_types.gen`, without an extension, as the
+ * @grafana/schema it was built with allowed; 11.6's schema maps `./dist/*` to the file itself, which is `….gen.js`.
+ * A plugin would bundle its own newer schema; here such an import gets the extension of the file that is there.
+ */
+const schemaPathsWithoutExtension: Plugin = {
+  name: 'schema-paths-without-extension',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@grafana\/schema\/dist\/.*\.gen$/ }, async (args) => {
+      // Only scenes' own imports: the resolutions asked for below (and by other plugins) come back without an importer.
+      if (!args.importer.includes('@grafana/scenes')) {
+        return undefined;
+      }
+      const options = { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'with-extension' };
+      for (const candidate of [args.path, `${args.path}.js`, `${args.path}.mjs`]) {
+        const resolved = await pluginBuild.resolve(candidate, options);
+        if (resolved.errors.length === 0) {
+          return { path: resolved.path };
+        }
+      }
+      return undefined;
+    });
+  },
+};
+
+/**
  * Builds into a fresh temporary folder and returns it (main.js, main.css, editor.worker.js, fonts), with the
  * packages of `packages` (by default the repository's node_modules).
  */
@@ -125,8 +187,14 @@ export async function buildPageBundle(packages: GrafanaPackages = { version: '',
       assetNames: '[name]-[hash]',
       plugins:
         packages.root === REPO_ROOT
-          ? [oneReactRouter, esModuleInterop]
-          : [fromRelease(packages), oneReactRouter, esModuleInterop],
+          ? [oneReactRouter, esModuleInterop, pluginCompatAsCommonJs]
+          : [
+              fromRelease(packages),
+              oneReactRouter,
+              esModuleInterop,
+              pluginCompatAsCommonJs,
+              schemaPathsWithoutExtension,
+            ],
       // what Grafana keeps internal and sets at start-up (app/tsconfig.json maps the same name to its types)
       alias: {
         'grafana-runtime-internal/PluginPage': path.join(

@@ -32,12 +32,35 @@ function reactFor(version: string): string {
   return Number(version.split('.')[0]) >= 13 ? '19.3.1' : '18.3.1';
 }
 
-/** The npm specs of a release's set: the packages a plugin can be given, and the React they expect. */
+const REPO_PACKAGE: { dependencies: Record<string, string>; devDependencies: Record<string, string> } = JSON.parse(
+  readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')
+);
+
+/**
+ * The @grafana/scenes the host interpolates variables with under a release (host's TemplateSrv): each scenes major
+ * accepts its own Grafana range (peer dependencies), 9.x Grafana >= 12.4 (the repository's pin) and 8.x >= 11.6.
+ */
+export function scenesFor(version: string): string {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 12 || (major === 12 && minor >= 4) ? REPO_PACKAGE.devDependencies['@grafana/scenes']! : '8.19.0';
+}
+
+/**
+ * The npm specs of a release's set: the packages a plugin can be given, the React they expect, and the scenes the
+ * host's TemplateSrv runs.
+ */
 export function packageSpecs(version: string): string[] {
-  // @grafana/i18n is published from Grafana 12 on.
-  const names = ['data', 'ui', 'runtime', 'schema', ...(Number(version.split('.')[0]) >= 12 ? ['i18n'] : [])];
+  // @grafana/i18n is published from Grafana 12 on; scenes 8 needs it under 11 too, where a plugin bundles its own
+  // (the repository's version here).
+  const i18n = Number(version.split('.')[0]) >= 12 ? version : REPO_PACKAGE.dependencies['@grafana/i18n']!;
   const react = reactFor(version);
-  return [...names.map((name) => `@grafana/${name}@${version}`), `react@${react}`, `react-dom@${react}`];
+  return [
+    ...['data', 'ui', 'runtime', 'schema'].map((name) => `@grafana/${name}@${version}`),
+    `@grafana/i18n@${i18n}`,
+    `@grafana/scenes@${scenesFor(version)}`,
+    `react@${react}`,
+    `react-dom@${react}`,
+  ];
 }
 
 /** The packages of `version`, installing them into the cache the first time. */
