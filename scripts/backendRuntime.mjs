@@ -88,10 +88,11 @@ function licenceOf(soname) {
 
 /**
  * Copies the loader (as ld_linux_<arch>: Grafana's zip extractor makes files with that suffix executable) and the
- * libraries into runtimeDir; returns the NOTICE lines for them and copies each package's copyright file into
- * licencesDir.
+ * libraries into runtimeDir, with a NOTICE naming where each came from and each package's copyright file in
+ * licenses/.
  */
-export function copyRuntime(nodeBinary, arch, runtimeDir, licencesDir) {
+export function copyRuntime(nodeBinary, arch, runtimeDir) {
+  const licencesDir = path.join(runtimeDir, 'licenses');
   const { loader, libraries } = sharedObjects(nodeBinary, arch);
   const libDir = path.join(runtimeDir, 'lib');
   mkdirSync(libDir, { recursive: true });
@@ -109,13 +110,12 @@ export function copyRuntime(nodeBinary, arch, runtimeDir, licencesDir) {
       copyFileSync(`/usr/share/doc/${pkg.name}/copyright`, path.join(licencesDir, `${pkg.name}.copyright`));
     }
     const from = pkg ? `Debian package ${pkg.name} ${pkg.version}, source ${pkg.source}` : source;
-    notice.push(`  ${path.relative(path.dirname(runtimeDir), target)}  (${soname}; ${from}): ${licenceOf(soname)}`);
+    notice.push(`  ${path.relative(runtimeDir, target)}  (${soname}; ${from}): ${licenceOf(soname)}`);
   }
-  return notice;
+  writeNotice(runtimeDir, notice);
 }
 
-/** Writes runtime/NOTICE from the per-architecture lines copyRuntime returned. */
-export function writeNotice(runtimeRoot, linesByArch) {
+function writeNotice(runtimeDir, lines) {
   const text = [
     'The Ledger datasource backend runs a Node.js single executable (Node.js: MIT licence) with the GNU C Library and',
     'the GCC runtime libraries shipped here, so that it starts on hosts without glibc (e.g. Alpine/musl). These are',
@@ -123,9 +123,10 @@ export function writeNotice(runtimeRoot, linesByArch) {
     'build of the same library. Their licences and copyright notices are in licenses/ (one file per Debian package);',
     'the corresponding sources are the Debian source packages named below (https://sources.debian.org/).',
     '',
-    ...Object.entries(linesByArch).flatMap(([arch, lines]) => [`linux/${arch}:`, ...lines, '']),
+    ...lines,
+    '',
   ].join('\n');
-  writeFileSync(path.join(runtimeRoot, 'NOTICE'), text);
+  writeFileSync(path.join(runtimeDir, 'NOTICE'), text);
 }
 
 /** Builds the static launcher for `arch` into `target` with the Go toolchain (no module downloads). */

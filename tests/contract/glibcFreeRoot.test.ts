@@ -9,6 +9,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { lookup } from 'node:dns/promises';
 import { after, before, describe, it } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
@@ -17,7 +20,7 @@ import { READER_PASSWORD, startLedgerServer, type LedgerServer } from '../harden
 import { makeTlsMaterial, type TlsMaterial } from '../hardening/support/tls';
 import { makeGlibcFreeRoot, missingForArch, PLUGIN_MOUNT, type GlibcFreeRoot } from '../support/glibcFreeRoot';
 import { dataQuery, datasourceContext } from '../support/grafanaRequests';
-import { launchPlugin, type PluginUnderTest } from '../support/pluginProcess';
+import { grafanaPluginEnv, launchPlugin, pluginExecutable, type PluginUnderTest } from '../support/pluginProcess';
 
 const HOUR = 3_600_000;
 /** A host name only the root's /etc/hosts knows (127.0.0.1). */
@@ -98,6 +101,26 @@ it('the root holds no C library outside the plugin, and cannot run the Node exec
   await assert.rejects(lookup(ROOT_ONLY_HOST));
 });
 
+it('the launcher without its runtime says what is missing in a line Grafana logs as an error, and exits 1', () => {
+  const alone = mkdtempSync(path.join(tmpdir(), 'ledger-launcher-alone-'));
+  try {
+    const launcher = path.join(alone, 'gpx_ledger_linux_amd64');
+    copyFileSync(pluginExecutable(), launcher);
+    const run = spawnSync(launcher, [], { env: grafanaPluginEnv(), encoding: 'utf8' });
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, '', 'no handshake');
+    const line = JSON.parse(run.stderr.trim()) as Record<string, string>;
+    assert.equal(line['@level'], 'error');
+    assert.match(line['@timestamp']!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}/);
+    assert.ok(
+      line['@message']!.includes(path.join(alone, 'runtime', 'linux_amd64', 'ld_linux_amd64')),
+      line['@message']
+    );
+  } finally {
+    rmSync(alone, { recursive: true, force: true });
+  }
+});
+
 for (const arch of ['amd64', 'arm64'] as const) {
   describe(`gpx_ledger_linux_${arch} in the root without glibc`, () => {
     // Under emulation every step is far slower: generous limits (no timing is asserted).
@@ -123,7 +146,9 @@ for (const arch of ['amd64', 'arm64'] as const) {
     after(() => plugin?.kill());
 
     it('handshakes with a private unix socket in the root’s /tmp and answers go-plugin’s health check', async (t) => {
-      if (!plugin) return t.skip(missingForArch(arch));
+      if (!plugin) {
+        return t.skip(missingForArch(arch));
+      }
       assert.match(plugin.handshake, /^1\|2\|unix\|\/tmp\/gpx_ledger-[^|/]+\/plugin\.sock\|grpc$/);
       const mode = spawnSync('stat', ['-c', '%a', `${root.dir}${plugin.handshake.split('|')[3]}`], {
         encoding: 'utf8',
@@ -134,7 +159,9 @@ for (const arch of ['amd64', 'arm64'] as const) {
     });
 
     it('connects over TLS with the CA checked, to a host from the root’s /etc/hosts', async (t) => {
-      if (!plugin) return t.skip(missingForArch(arch));
+      if (!plugin) {
+        return t.skip(missingForArch(arch));
+      }
       const url = new URL(server.readerUrl);
       url.hostname = ROOT_ONLY_HOST;
       const pluginContext = datasourceContext({
@@ -171,7 +198,9 @@ for (const arch of ['amd64', 'arm64'] as const) {
     });
 
     it('buckets days by Berlin’s calendar across the switch to summer time', async (t) => {
-      if (!plugin) return t.skip(missingForArch(arch));
+      if (!plugin) {
+        return t.skip(missingForArch(arch));
+      }
       const response = await plugin.unary(
         'data',
         'QueryData',
@@ -201,7 +230,9 @@ for (const arch of ['amd64', 'arm64'] as const) {
     });
 
     it('stops on go-plugin’s Shutdown with exit code 0', async (t) => {
-      if (!plugin) return t.skip(missingForArch(arch));
+      if (!plugin) {
+        return t.skip(missingForArch(arch));
+      }
       const { code } = await plugin.shutdown();
       assert.equal(code, 0);
     });
