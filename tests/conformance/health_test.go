@@ -16,8 +16,10 @@ import (
 
 // TestCheckHealth is "Save & test": GET /api/datasources/uid/<uid>/health answers 200 only for OK, and decodes
 // jsonDetails into a map (anything but a JSON object is an HTTP 500 there).
-func TestCheckHealth(t *testing.T) {
-	p := plugin(t)
+func TestCheckHealth(t *testing.T) { checkHealth(t, plugin(t)) }
+
+// checkHealth runs the checks of TestCheckHealth against plugin p (also run in the root without glibc).
+func checkHealth(t *testing.T, p *grafanahost.Plugin) {
 	ds := datasource(t)
 	l := seededLedger(t)
 

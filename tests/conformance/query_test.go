@@ -338,8 +338,10 @@ func runQueries(t *testing.T, p *grafanahost.Plugin, req *backend.QueryDataReque
 	return resp
 }
 
-func TestQueryData(t *testing.T) {
-	p := plugin(t)
+func TestQueryData(t *testing.T) { checkQueryData(t, plugin(t)) }
+
+// checkQueryData runs the QueryData table against plugin p (also run in the root without glibc).
+func checkQueryData(t *testing.T, p *grafanahost.Plugin) {
 	ds := datasource(t)
 	for _, tc := range queryCases() {
 		t.Run(tc.name, func(t *testing.T) {

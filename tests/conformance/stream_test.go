@@ -44,8 +44,10 @@ func TestStreamRefusals(t *testing.T) {
 // QueryData returns a frame whose meta.channel is ds/<uid>/<path>; Grafana calls SubscribeStream(path), then
 // RunStream(path), and publishes each packet's JSON to the browser, where StreamingDataFrame replaces its schema when
 // a packet has one and appends `data` otherwise. A kind is skipped while its live query returns no channel.
-func TestStreaming(t *testing.T) {
-	p := plugin(t)
+func TestStreaming(t *testing.T) { checkStreaming(t, plugin(t)) }
+
+// checkStreaming runs TestStreaming against plugin p (also run in the root without glibc).
+func checkStreaming(t *testing.T, p *grafanahost.Plugin) {
 	ds := datasource(t)
 	l := seededLedger(t)
 	// Rows inserted here are told apart by a marker, so one subtest never sees another's row.

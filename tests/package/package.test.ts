@@ -126,6 +126,42 @@ describe('the package Grafana installs (dist/ as <plugin id>/)', () => {
     }
   });
 
+  it('starts its backend on any Linux: static launchers, and the glibc runtime with everything Node needs (#17)', () => {
+    const datasource = path.join(pkg, 'datasource');
+    const readelf = (args: string[], file: string) =>
+      execFileSync('readelf', ['-W', ...args, file], { encoding: 'utf8' });
+    for (const arch of ['amd64', 'arm64']) {
+      // Grafana execs this file on Alpine (musl) too: it must need no program interpreter.
+      const launcher = path.join(datasource, `gpx_ledger_linux_${arch}`);
+      assert.doesNotMatch(readelf(['-l'], launcher), /program interpreter/, `${path.basename(launcher)} is static`);
+      const runtime = path.join(datasource, 'runtime', `linux_${arch}`);
+      const loader = path.join(runtime, `ld_linux_${arch}`);
+      // Grafana's zip extractor makes files named *_linux_<arch> executable whatever the zip says.
+      assert.ok((statSync(loader).mode & 0o111) !== 0, `${path.basename(loader)} keeps its exec bit`);
+      // Every shared object the Node executable needs, transitively, is shipped (the loader provides itself).
+      const pending = [path.join(runtime, 'gpx_ledger_node')];
+      const seen = new Set<string>();
+      while (pending.length > 0) {
+        for (const [, soname] of readelf(['-d'], pending.pop()!).matchAll(
+          /\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g
+        )) {
+          if (!seen.has(soname!) && !soname!.startsWith('ld-linux')) {
+            seen.add(soname!);
+            const shipped = path.join(runtime, 'lib', soname!);
+            assert.ok(existsSync(shipped), `runtime/linux_${arch}/lib/${soname} is in the package`);
+            pending.push(shipped);
+          }
+        }
+      }
+      assert.ok(seen.has('libc.so.6') && seen.has('libstdc++.so.6'), `linux_${arch}: ${[...seen].join(', ')}`);
+      // Where the C and C++ runtime came from, and their licences.
+      const notice = readFileSync(path.join(runtime, 'NOTICE'), 'utf8');
+      assert.match(notice, /LGPL-2\.1/);
+      assert.match(notice, /GCC Runtime Library Exception/);
+      assert.ok(readdirSync(path.join(runtime, 'licenses')).length > 0, `linux_${arch}/licenses/ holds the texts`);
+    }
+  });
+
   it('has a real LICENSE and a CHANGELOG entry for its version', () => {
     const license = readFileSync(path.join(pkg, 'LICENSE'), 'utf8');
     assert.match(license, /Apache License/);

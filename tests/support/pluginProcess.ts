@@ -89,7 +89,14 @@ function makeClients(target: string): Clients {
 
 /** Launches the plugin and waits for its handshake (rejects on early exit or a bad handshake). */
 export async function launchPlugin(
-  options: { env?: NodeJS.ProcessEnv; executable?: string; wrapper?: string[]; handshakeTimeoutMs?: number } = {}
+  options: {
+    env?: NodeJS.ProcessEnv;
+    executable?: string;
+    wrapper?: string[];
+    handshakeTimeoutMs?: number;
+    /** The plugin runs chrooted here (`wrapper`): the socket its handshake names is under this directory. */
+    socketRoot?: string;
+  } = {}
 ): Promise<PluginUnderTest> {
   const started = Date.now();
   // `wrapper` runs the executable through another program (e.g. an emulator for another CPU architecture).
@@ -130,7 +137,7 @@ export async function launchPlugin(
     child.kill('SIGKILL');
     throw new Error(`unexpected handshake line: ${handshake}`);
   }
-  const target = parts[2] === 'unix' ? `unix:${parts[3]}` : parts[3]!;
+  const target = parts[2] === 'unix' ? `unix:${options.socketRoot ?? ''}${parts[3]}` : parts[3]!;
   const clients = makeClients(target);
 
   const unary = <T>(

@@ -71,6 +71,11 @@ type Options struct {
 	ForwardHostEnv bool
 	// StartTimeout bounds the wait for the handshake line (go-plugin's default is 1 minute).
 	StartTimeout time.Duration
+	// Wrapper, when set, runs Executable through this command (tests/support/glibc-free-root.sh run …), which
+	// enters the root file system Root and execs it there; Executable is then a path inside Root, and so is the
+	// handshake's socket, which the host reaches under Root.
+	Wrapper []string
+	Root    string
 }
 
 // Plugin is a running plugin process and the clients Grafana would use to call it.
@@ -108,7 +113,7 @@ func Launch(opts Options) (*Plugin, error) {
 	if startTimeout == 0 {
 		startTimeout = 30 * time.Second
 	}
-	client := goplugin.NewClient(&goplugin.ClientConfig{
+	config := &goplugin.ClientConfig{
 		Cmd:              cmd,
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: VersionedPlugins(),
@@ -118,7 +123,11 @@ func Launch(opts Options) (*Plugin, error) {
 		StartTimeout:     startTimeout,
 		// Grafana leaves Stderr unset (discarded); we keep the raw lines to show them when a test fails.
 		Stderr: logs.rawStderr(),
-	})
+	}
+	if len(opts.Wrapper) > 0 {
+		config.Cmd, config.RunnerFunc = nil, wrappedRunnerFunc(opts.Wrapper, opts.Root, cmd)
+	}
+	client := goplugin.NewClient(config)
 	began := time.Now()
 	rpc, err := client.Client()
 	if err != nil {

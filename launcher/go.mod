@@ -1,0 +1,3 @@
+module github.com/aicodeteam/ledger-for-grafana/launcher
+
+go 1.22
