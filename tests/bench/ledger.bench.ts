@@ -41,6 +41,9 @@ function sourceOf(text: string): string {
   if (text.includes('ledger_duration_histogram_daily')) {
     return 'histogram (approx.)';
   }
+  if (text.includes('ledger_rollup_5min')) {
+    return text.includes('ledger_rollup_hourly') ? 'hourly + 5-minute rollups' : '5-minute rollup';
+  }
   if (text.includes('ledger_rollup_hourly')) {
     return 'hourly rollup';
   }
