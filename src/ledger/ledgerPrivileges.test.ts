@@ -20,12 +20,11 @@ function heartbeat(workerId: string): LedgerEvent {
   return { kind: 'worker.heartbeat', occurredAt: new Date(), workerId };
 }
 
-/** The derived tables the ledger's triggers maintain (migrations 0014-0017, 0022, 0023). */
+/** The derived tables the ledger's triggers maintain (migrations 0014-0017, 0022). */
 const ROLLUPS = [
   'ledger_rollup_hourly',
   'ledger_rollup_5min',
   'ledger_duration_histogram_daily',
-  'ledger_duration_histogram_5min',
   'ledger_duration_top_hourly',
 ];
 

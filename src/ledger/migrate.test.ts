@@ -68,7 +68,6 @@ describe('migrate', () => {
       tables.map((r) => r.t),
       [
         'jobs',
-        'ledger_duration_histogram_5min',
         'ledger_duration_histogram_daily',
         'ledger_duration_top_hourly',
         'ledger_events',

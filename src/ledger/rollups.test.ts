@@ -1,5 +1,5 @@
 /**
- * The rollups (migrations 0014-0017, 0022, 0023) are a cache of ledger_events: whatever the batching, order or timing of
+ * The rollups (migrations 0014-0017, 0022) are a cache of ledger_events: whatever the batching, order or timing of
  * the inserts, and whether the rows came before the migration (backfill) or after it (trigger), the rollup tables
  * must equal what a GROUP BY over ledger_events gives.
  */
@@ -54,13 +54,6 @@ const CHECKS: Array<[string, string, string]> = [
     'ledger_duration_histogram_daily',
     'SELECT kind, bucket, name, bin, events FROM ledger_duration_histogram_daily',
     `SELECT kind, ${DAY} AS bucket, ${NAME} AS name, ledger_duration_bin(duration_ms) AS bin, count(*) AS events
-     FROM ledger_events WHERE duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4`,
-  ],
-  [
-    'ledger_duration_histogram_5min',
-    'SELECT kind, bucket, name, bin, events FROM ledger_duration_histogram_5min',
-    `SELECT kind, ${FIVE_MINUTES} AS bucket, ${NAME} AS name, ledger_duration_fine_bin(duration_ms) AS bin,
-            count(*) AS events
      FROM ledger_events WHERE duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4`,
   ],
   [

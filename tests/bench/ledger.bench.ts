@@ -38,9 +38,6 @@ function sourceOf(text: string): string {
   if (text.includes('ledger_duration_top_hourly')) {
     return 'top-64 (exact)';
   }
-  if (text.includes('ledger_duration_histogram_5min')) {
-    return '5-minute histogram (within 0.97%)';
-  }
   if (text.includes('ledger_duration_histogram_daily')) {
     return 'histogram (approx.)';
   }

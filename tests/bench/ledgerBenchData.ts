@@ -118,7 +118,7 @@ async function load(cluster: BenchCluster, tier: BenchTier, name: string, log: (
     // pass marks the rollup pages all-visible (index-only scans), which the first one cannot while it runs itself.
     await clients[0]!.query('VACUUM (ANALYZE) ledger_events, jobs, workers');
     const rollups =
-      'ledger_rollup_hourly, ledger_rollup_5min, ledger_duration_histogram_daily, ledger_duration_histogram_5min, ledger_duration_top_hourly';
+      'ledger_rollup_hourly, ledger_rollup_5min, ledger_duration_histogram_daily, ledger_duration_top_hourly';
     await clients[0]!.query(`VACUUM (ANALYZE) ${rollups}`);
     await clients[0]!.query(`VACUUM ${rollups}`);
     return result;

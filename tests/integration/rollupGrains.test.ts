@@ -10,6 +10,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import type { DataQuery } from '../../src/backend/plugin/types';
+import { planQuery, type MetricsPlan } from '../../src/backend/query/plan';
+import { metricsSql } from '../../src/backend/query/metrics/metricsSql';
 import type { LedgerEvent } from '../../src/ledger/ledgerEvent';
 import { createLedgerTestDatabase, type LedgerTestDatabase } from '../../src/ledger/ledgerTestDatabase';
 import { simulate } from '../../src/ledger/simulator/engine';
@@ -18,7 +21,7 @@ import { copyEvents } from '../../src/ledger/writer';
 import { rng } from './fixtures/rollingLedger';
 import { bucketLayout, bucketValues, type OracleAggregation } from './metrics/bucketOracle';
 import { workersAlive } from './metrics/stateOracle';
-import { metricStatement, runQuery, seriesOf, sortSeries, targetFor, type FrameSeries } from './support/runQuery';
+import { runQuery, seriesOf, sortSeries, targetFor, type FrameSeries } from './support/runQuery';
 
 const START = Date.UTC(2026, 2, 27, 6, 0); // across Berlin's spring change (2026-03-29 01:00 UTC)
 const END = START + 3 * 86_400_000;
@@ -114,6 +117,26 @@ function expectedSeries(check: Check, zone: string, widthS: number, from: number
   );
 }
 
+/** The statement the backend builds for a query, to see which tables it reads. */
+function statementOf(
+  target: ReturnType<typeof targetFor>,
+  json: Record<string, unknown>,
+  from: number,
+  to: number,
+  widthS: number
+): string {
+  const query: DataQuery = {
+    refId: 'A',
+    queryType: 'metrics',
+    maxDataPoints: 5_000,
+    intervalMs: widthS * 1_000,
+    timeRange: { fromMs: from, toMs: to },
+    json: Buffer.from(JSON.stringify(json)),
+  };
+  const plan = planQuery(query) as MetricsPlan;
+  return metricsSql(plan, target.settings).sql.text;
+}
+
 const same = (a: number | null, b: number | null) =>
   a === b || (a !== null && b !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)));
 
@@ -157,12 +180,7 @@ describe('rollups at every 5-minute multiple of the ladder, in zones with :30 an
           const context = `${zone} ${widthS} s ${check.metric} ${check.aggregation}`;
           const onHours =
             widthS % 3_600 === 0 && !['Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns'].includes(zone);
-          const text = metricStatement(target, json, {
-            from,
-            to,
-            intervalMs: widthS * 1_000,
-            maxDataPoints: 5_000,
-          }).text;
+          const text = statementOf(target, json, from, to, widthS);
           assert.ok(text.includes('ledger_rollup_5min'), `${context}: reads the 5-minute rollup`);
           assert.equal(text.includes('ledger_rollup_hourly'), onHours, `${context}: hourly rows only on whole hours`);
           const frames = await runQuery(target, json, { from, to, intervalMs: widthS * 1_000, maxDataPoints: 5_000 });
@@ -199,9 +217,7 @@ describe('rollups at every 5-minute multiple of the ladder, in zones with :30 an
             timezone: zone,
           };
           assert.ok(
-            metricStatement(target, json, { from, to, intervalMs: widthS * 1_000, maxDataPoints: 5_000 }).text.includes(
-              'ledger_rollup_'
-            ),
+            statementOf(target, json, from, to, widthS).includes('ledger_rollup_'),
             `${zone} ${widthS} s: alive from a rollup`
           );
           const frames = await runQuery(target, json, { from, to, intervalMs: widthS * 1_000, maxDataPoints: 5_000 });

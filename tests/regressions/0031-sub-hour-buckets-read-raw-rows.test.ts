@@ -6,23 +6,43 @@
  * read the 5-minute rollup, and raw rows only between the window's bounds and the nearest 5 minutes inside them.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { metricStatement, targetFor } from '../integration/support/runQuery';
+import type { DataQuery } from '../../src/backend/plugin/types';
+import { metricsSql } from '../../src/backend/query/metrics/metricsSql';
+import { planQuery, type MetricsPlan } from '../../src/backend/query/plan';
+import { parseSettings } from '../../src/backend/settings/parseSettings';
 
-/** Builds statements only: the pool never connects. */
-const TARGET = targetFor('postgres://grafana:x@127.0.0.1:5432/ledger');
+const SETTINGS = parseSettings({
+  id: 1,
+  uid: 'ledger-test',
+  name: 'Ledger',
+  url: '127.0.0.1:5432',
+  user: 'grafana',
+  database: '',
+  jsonData: { database: 'ledger', sslmode: 'disable' },
+  secureJsonData: { password: 'x' },
+  lastUpdatedMS: 1,
+});
 
 const DAY = 86_400_000;
 const TO = Date.UTC(2026, 10, 30, 17, 43, 12, 345);
 
 function statement(metric: string, rangeMs: number, intervalMs: number, timezone: string) {
-  const json = { queryType: 'metrics', metric, aggregation: 'count', format: 'timeseries', timezone };
-  return metricStatement(TARGET, json, { from: TO - rangeMs, to: TO, intervalMs });
+  const query: DataQuery = {
+    refId: 'A',
+    queryType: 'metrics',
+    maxDataPoints: 1_000,
+    intervalMs,
+    timeRange: { fromMs: TO - rangeMs, toMs: TO },
+    json: Buffer.from(
+      JSON.stringify({ queryType: 'metrics', metric, aggregation: 'count', format: 'timeseries', timezone })
+    ),
+  };
+  return metricsSql(planQuery(query) as MetricsPlan, SETTINGS).sql;
 }
 
 describe('#14 sub-hour buckets are served by the 5-minute rollup', () => {
-  after(() => TARGET.close());
   for (const [range, interval, zone] of [
     [30 * DAY, 1_800_000, 'UTC'],
     [7 * DAY, 600_000, 'Europe/Berlin'],

@@ -7,8 +7,7 @@ import pg from 'pg';
 import type { CheckedFrame, Frame } from '../../../src/backend/frames/frame';
 import type { DataQuery } from '../../../src/backend/plugin/types';
 import { executePlan, type ExecutionTarget } from '../../../src/backend/query/execute';
-import { metricsSql } from '../../../src/backend/query/metrics/metricsSql';
-import { planQuery, type MetricsPlan } from '../../../src/backend/query/plan';
+import { planQuery } from '../../../src/backend/query/plan';
 import { parseSettings } from '../../../src/backend/settings/parseSettings';
 
 /** An execution target (pool + settings) for a database URL; `close()` ends the pool. */
@@ -85,21 +84,4 @@ export function seriesOf(frames: readonly Frame[], instantAt = 0): FrameSeries[]
 export function sortSeries<T extends { labels: Record<string, string> }>(series: T[]): T[] {
   const key = (s: T) => JSON.stringify(Object.entries(s.labels).sort());
   return [...series].sort((a, b) => key(a).localeCompare(key(b)));
-}
-
-/** The SQL statement the backend builds for a metrics query JSON (to see which tables it reads). */
-export function metricStatement(
-  target: ExecutionTarget,
-  json: Record<string, unknown>,
-  options: RunOptions
-): { text: string; values: readonly unknown[] } {
-  const query: DataQuery = {
-    refId: options.refId ?? 'A',
-    queryType: 'metrics',
-    maxDataPoints: options.maxDataPoints ?? 1_000,
-    intervalMs: options.intervalMs ?? 60_000,
-    timeRange: { fromMs: options.from, toMs: options.to },
-    json: Buffer.from(JSON.stringify(json)),
-  };
-  return metricsSql(planQuery(query) as MetricsPlan, target.settings).sql;
 }

@@ -5,10 +5,6 @@
  *   (ledger_duration_top_hourly, migration 0016) plus the raw values of the partial hours at the edges. A group whose
  *   needed rank is beyond the 64 kept values (more than ~1,260 events for p95, ~6,300 for p99 in one bucket) is
  *   computed from its raw rows instead, so the answer is always exact.
- * - other time series (p50, or buckets that are not whole hours: 30 minutes over 30 days, hours in India) whose
- *   buckets are whole multiples of 5 minutes: approximate, from the 5-minute histograms of 36 bins per doubling
- *   (ledger_duration_histogram_5min, migration 0023) plus the raw values of the partial 5 minutes at the edges, each
- *   rank taken at its bin's geometric middle: within 0.97% of the exact value.
  * - instants: approximate, from the daily logarithmic histograms (ledger_duration_histogram_daily, migration 0015)
  *   for whole UTC days plus the raw values of the partial days, interpolated within a bin: within a bin's width
  *   (4.4%) of the exact value.
@@ -23,7 +19,7 @@ import { bucketSql, windowBounds, type BucketSql } from '../timeBucketSql';
 import { FINISHED_STATUS, type EventsSource } from './definitions';
 import { DIMENSION_COLUMNS } from './dimensions';
 import { filtersSql } from './filtersSql';
-import { bucketsOnGrain, bucketsOnHours, DAY_MS, FIVE_MINUTES_MS, HOUR_MS, splitHours, type HourSplit } from './hours';
+import { bucketsOnHours, DAY_MS, HOUR_MS, splitHours, type HourSplit } from './hours';
 import { filledSeriesSql, groupColumns, type GroupColumn, type RowLayout } from './seriesSql';
 
 /** Windows up to this long compute percentiles exactly from raw rows. */
@@ -56,10 +52,8 @@ interface Context {
   /** The whole hours (top-64 series) or whole days (histogram instants) read from the rollup table. */
   wholeFrom: string;
   wholeTo: string;
-  /** The window cut at whole units of `presence`, for the groups that exist (the rollups count every event). */
+  /** The window cut at whole hours, for the groups that exist (ledger_rollup_hourly counts every event). */
   hours: HourSplit;
-  /** The rollup that says which groups have events: hourly, or 5-minute when buckets are not whole hours. */
-  presence: 'ledger_rollup_hourly' | 'ledger_rollup_5min';
 }
 
 /**
@@ -80,7 +74,7 @@ function presentGroups(c: Context, buckets?: BucketSql): string {
   const to = at(c.hours.whole.to);
   return [
     ...(c.hours.head ? [raw(c.bounds.from, from)] : []),
-    `SELECT DISTINCT ${keys('e.bucket')} FROM ${c.presence} e WHERE e.kind = ANY(${c.kinds}) AND e.duration_n < e.events AND e.bucket >= ${from} AND e.bucket < ${to}${c.filters}`,
+    `SELECT DISTINCT ${keys('e.bucket')} FROM ledger_rollup_hourly e WHERE e.kind = ANY(${c.kinds}) AND e.duration_n < e.events AND e.bucket >= ${from} AND e.bucket < ${to}${c.filters}`,
     ...(c.hours.tail ? [raw(to, c.bounds.to)] : []),
   ]
     .map((part) => `(${part})`)
@@ -137,46 +131,6 @@ SELECT ${keyList('p.')}, NULL::float8 FROM (${presentGroups(c, buckets)}) p
 WHERE NOT EXISTS (SELECT FROM need g WHERE ${sameGroup('p', 'g')})`;
 }
 
-/**
- * Approximate p50/p95/p99 series from the 5-minute histograms: as percentile_cont, the values at ranks floor(pos)
- * and ceil(pos) of each bucket and group, each taken at the geometric middle of its bin (within 0.97% of any value in
- * it), then interpolated, which keeps the bound.
- */
-function fineHistogramSeriesSql(c: Context, buckets: BucketSql): string {
-  const dims = c.dims.map((d) => `${d.expr} AS ${d.alias}`);
-  const keys = ['t', ...c.dims.map((d) => d.alias)];
-  const keyList = (prefix: string) => keys.map((k) => `${prefix}${k}`).join(', ');
-  const hist = `SELECT ${[`${buckets.bucketOf('e.bucket')} AS t`, ...dims, 'e.bin', 'e.events AS n'].join(', ')} FROM ledger_duration_histogram_5min e WHERE e.kind = ANY(${c.kinds}) AND e.bucket >= ${c.wholeFrom} AND e.bucket < ${c.wholeTo}${c.filters}`;
-  const edges = edgeParts(
-    c,
-    [
-      `${buckets.bucketOf('e.occurred_at')} AS t`,
-      ...dims,
-      'ledger_duration_fine_bin(e.duration_ms) AS bin',
-      'count(*) AS n',
-    ].join(', '),
-    positions(keys.length + 1)
-  );
-  const at = (rank: string) =>
-    `max(ledger_duration_fine_at(bin::smallint)) FILTER (WHERE below <= ${rank} AND below + n > ${rank})`;
-  return `WITH bins AS (
-  SELECT ${keyList('')}, bin, sum(n)::float8 AS n FROM (
-  ${[hist, ...edges].map((part) => `(${part})`).join('\n  UNION ALL ')}
-  ) h${positions(keys.length + 1)}
-), cum AS (
-  SELECT ${keyList('')}, bin, n, sum(n) OVER (PARTITION BY ${keyList('')} ORDER BY bin) - n AS below,
-    ${c.p}::float8 * (sum(n) OVER (PARTITION BY ${keyList('')}) - 1) AS pos
-  FROM bins
-), ends AS (
-  SELECT ${keyList('')}, ${at('floor(pos)')} AS v_lo, ${at('ceil(pos)')} AS v_hi, min(pos) AS pos
-  FROM cum${positions(keys.length)}
-)
-SELECT ${keyList('')}, v_lo + (pos - floor(pos)) * (v_hi - v_lo) AS v FROM ends
-UNION ALL
-SELECT ${keyList('p.')}, NULL::float8 FROM (${presentGroups(c, buckets)}) p
-WHERE NOT EXISTS (SELECT FROM ends g WHERE ${keys.map((k) => `g.${k} = p.${k}`).join(' AND ')})`;
-}
-
 /** Approximate percentile instants from the daily histograms. */
 function histogramInstantSql(c: Context): string {
   const dims = c.dims.map((d) => `${d.expr} AS ${d.alias}`);
@@ -226,18 +180,11 @@ export function percentileSql(plan: MetricsPlan, source: EventsSource, layout: R
     return undefined;
   }
   const series = layout === 'series';
-  if (!dimensions.every((d) => dimensionKept(source, d))) {
+  if (!dimensions.every((d) => dimensionKept(source, d)) || (series && (p === 0.5 || !bucketsOnHours(plan.window)))) {
     return undefined;
   }
-  // series: exact from the top-64 table where it serves (p95/p99, whole-hour buckets), else within 0.97% from the
-  // 5-minute histograms where buckets are whole 5 minutes; instants: whole days from the daily histogram
-  const top = series && p !== 0.5 && bucketsOnHours(plan.window);
-  const fine = series && !top && bucketsOnGrain(plan.window, FIVE_MINUTES_MS);
-  if (series && !top && !fine) {
-    return undefined;
-  }
-  const unit = top ? HOUR_MS : fine ? FIVE_MINUTES_MS : DAY_MS;
-  const split = splitHours(plan.window.fromMs, plan.window.toMs, unit);
+  // series: whole hours from the top-64 table; instants: whole days from the daily histogram
+  const split = splitHours(plan.window.fromMs, plan.window.toMs, series ? HOUR_MS : DAY_MS);
   if (!split) {
     return undefined;
   }
@@ -256,17 +203,14 @@ export function percentileSql(plan: MetricsPlan, source: EventsSource, layout: R
     bounds,
     wholeFrom: params.add(new Date(split.whole.from).toISOString(), 'timestamptz'),
     wholeTo: params.add(new Date(split.whole.to).toISOString(), 'timestamptz'),
-    // a window longer than 48 h has whole hours
-    hours: splitHours(plan.window.fromMs, plan.window.toMs, fine ? FIVE_MINUTES_MS : HOUR_MS)!,
-    presence: fine ? 'ledger_rollup_5min' : 'ledger_rollup_hourly',
+    hours: splitHours(plan.window.fromMs, plan.window.toMs)!, // a window longer than 48 h has whole hours
   };
   if (!series) {
     return { text: histogramInstantSql(context), values: params.values };
   }
   const buckets = bucketSql(plan.window, params);
-  const rows = fine ? fineHistogramSeriesSql(context, buckets) : topSeriesSql(context, buckets);
   return {
-    text: filledSeriesSql(rows, context.dims, buckets, 'null'),
+    text: filledSeriesSql(topSeriesSql(context, buckets), context.dims, buckets, 'null'),
     values: params.values,
   };
 }
