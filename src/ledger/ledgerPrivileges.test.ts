@@ -20,8 +20,13 @@ function heartbeat(workerId: string): LedgerEvent {
   return { kind: 'worker.heartbeat', occurredAt: new Date(), workerId };
 }
 
-/** The derived tables the ledger's trigger maintains (migrations 0014-0017). */
-const ROLLUPS = ['ledger_rollup_hourly', 'ledger_duration_histogram_daily', 'ledger_duration_top_hourly'];
+/** The derived tables the ledger's triggers maintain (migrations 0014-0017, 0022). */
+const ROLLUPS = [
+  'ledger_rollup_hourly',
+  'ledger_rollup_5min',
+  'ledger_duration_histogram_daily',
+  'ledger_duration_top_hourly',
+];
 
 const APPEND_ONLY = (op: string) => new RegExp(`ledger_events is append-only: ${op} is not allowed`);
 const DENIED = /permission denied/;

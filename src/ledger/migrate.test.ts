@@ -71,6 +71,7 @@ describe('migrate', () => {
         'ledger_duration_histogram_daily',
         'ledger_duration_top_hourly',
         'ledger_events',
+        'ledger_rollup_5min',
         'ledger_rollup_hourly',
         'ledger_schema_migrations',
         'workers',

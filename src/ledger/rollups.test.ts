@@ -1,5 +1,5 @@
 /**
- * The hourly rollups (migrations 0014-0017) are a cache of ledger_events: whatever the batching, order or timing of
+ * The rollups (migrations 0014-0017, 0022) are a cache of ledger_events: whatever the batching, order or timing of
  * the inserts, and whether the rows came before the migration (backfill) or after it (trigger), the rollup tables
  * must equal what a GROUP BY over ledger_events gives.
  */
@@ -21,19 +21,19 @@ const EVENTS: LedgerEvent[] = [
 ];
 
 const HOUR = `date_bin('1 hour', occurred_at, TIMESTAMPTZ '2001-01-01 00:00:00+00')`;
+const FIVE_MINUTES = `date_bin('5 minutes', occurred_at, TIMESTAMPTZ '2001-01-01 00:00:00+00')`;
 const DAY = `date_bin('1 day', occurred_at, TIMESTAMPTZ '2001-01-01 00:00:00+00')`;
 const NAME = `CASE WHEN kind IN ('tool.call', 'llm.call') THEN name END`;
 
-/** Each rollup table, and the same content computed from ledger_events, both as sorted JSON text. */
-const CHECKS: Array<[string, string, string]> = [
-  [
-    'ledger_rollup_hourly',
-    `SELECT kind, bucket, mode, agent, worker_id, name, status, events, first_at, last_at, duration_n,
+/** A rollup of ledger_events with 0014's columns (ledger_rollup_hourly, ledger_rollup_5min) and its GROUP BY twin. */
+const rollupCheck = (table: string, bucket: string): [string, string, string] => [
+  table,
+  `SELECT kind, bucket, mode, agent, worker_id, name, status, events, first_at, last_at, duration_n,
             round(duration_sum::numeric, 6) AS duration_sum, duration_min, duration_max, tokens_in, tokens_out,
             tokens_in_max, tokens_out_max, tokens_max, round(cost_usd::numeric, 9) AS cost_usd, cost_max, value_n,
             round(value_sum::numeric, 9) AS value_sum, value_min, value_max
-     FROM ledger_rollup_hourly`,
-    `SELECT kind, ${HOUR} AS bucket, mode, agent, CASE WHEN kind = 'worker.heartbeat' THEN worker_id END AS worker_id,
+     FROM ${table}`,
+  `SELECT kind, ${bucket} AS bucket, mode, agent, CASE WHEN kind = 'worker.heartbeat' THEN worker_id END AS worker_id,
             name, status, count(*) AS events, min(occurred_at) AS first_at, max(occurred_at) AS last_at,
             count(duration_ms) AS duration_n, round(coalesce(sum(duration_ms), 0)::numeric, 6) AS duration_sum,
             min(duration_ms) AS duration_min, max(duration_ms) AS duration_max,
@@ -44,7 +44,12 @@ const CHECKS: Array<[string, string, string]> = [
             count(value) AS value_n, round(coalesce(sum(value), 0)::numeric, 9) AS value_sum, min(value) AS value_min,
             max(value) AS value_max
      FROM ledger_events GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-  ],
+];
+
+/** Each rollup table, and the same content computed from ledger_events, both as sorted JSON text. */
+const CHECKS: Array<[string, string, string]> = [
+  rollupCheck('ledger_rollup_hourly', HOUR),
+  rollupCheck('ledger_rollup_5min', FIVE_MINUTES),
   [
     'ledger_duration_histogram_daily',
     'SELECT kind, bucket, name, bin, events FROM ledger_duration_histogram_daily',
@@ -72,7 +77,7 @@ async function assertRollupsMatch(client: pg.ClientBase): Promise<void> {
   }
 }
 
-describe('hourly rollups', () => {
+describe('rollups', () => {
   let db: LedgerTestDatabase;
   before(async () => {
     db = await createLedgerTestDatabase('rollups');

@@ -82,7 +82,7 @@ function budgetPerDay(source: EventsSource, settings: LedgerSettings, params: Pa
   return params.add(daily, 'float8');
 }
 
-/** An events metric from the hourly rollup plus raw rows at the window's edges (rollupSql.ts). */
+/** An events metric from the rollups plus raw rows at the window's edges (rollupSql.ts). */
 function rolledUpSql(
   plan: MetricsPlan,
   source: EventsSource,
@@ -126,7 +126,7 @@ export function aggregateSql(
   settings: LedgerSettings
 ): Sql {
   if (source.type === 'events') {
-    // The cheapest exact source first: percentiles over long windows, then the hourly rollup, then raw rows.
+    // The cheapest exact source first: percentiles over long windows, then the rollups, then raw rows.
     const percentile = percentileSql(plan, source, layout);
     if (percentile) {
       return percentile;

@@ -1,7 +1,8 @@
 /**
  * Counts, sums, averages, minima, maxima, ratios and budget shares over ledger events, computed exactly from the
- * hourly rollup (ledger_rollup_hourly, migration 0014) for the whole hours of the window and from raw rows for its
- * partial hours. Each part yields partial aggregates per bucket and series (row count, value count, value sum,
+ * rollups (ledger_rollup_hourly and ledger_rollup_5min, migrations 0014 and 0022): whole hours from the hourly one,
+ * whole 5 minutes at the edges from the finer one, and raw rows for what is left (under 5 minutes at each end). A time
+ * series reads only grains whose rows each fall in one bucket (hours.ts, bucketsOnGrain). Each part yields partial aggregates per bucket and series (row count, value count, value sum,
  * minimum, maximum, ratio numerator); the statement combines them, which is exact because each of them merges by
  * sum, min or max. The rollup table is aliased `e` like ledger_events and has the same dimension columns, so
  * dimension expressions, ratio conditions and filters read the same on both.
@@ -11,10 +12,10 @@ import type { MetricsPlan } from '../plan';
 import type { Params } from '../sql';
 import type { BucketSql } from '../timeBucketSql';
 import { FINISHED_STATUS, type EventsSource, type Measure } from './definitions';
-import { bucketsOnHours, splitHours, type HourSplit } from './hours';
+import { bucketsOnGrain, ROLLUP_GRAINS, splitByGrains, type WindowPiece } from './hours';
 import type { RowLayout } from './seriesSql';
 
-/** Kinds whose rollup rows keep worker_id (migration 0014); for the others it is NULL there. */
+/** Kinds whose rollup rows keep worker_id (migrations 0014, 0022); for the others it is NULL there. */
 export const ROLLUP_WORKER_KINDS: readonly string[] = ['worker.heartbeat'];
 
 /** Rollup columns behind each measure: value count, sum, minimum (when kept) and maximum. */
@@ -89,10 +90,10 @@ function partialsFor(aggregation: Aggregation, source: EventsSource, budget: boo
   }
 }
 
-/** How a plan can use the rollup: the partials to read and where the window splits. */
+/** How a plan can use the rollups: the partials to read and the window's pieces, in time order. */
 export interface RollupUse {
   partials: Partial[];
-  split: HourSplit;
+  pieces: WindowPiece[];
 }
 
 /** Decides whether the rollup serves this plan (exactly), and how. */
@@ -107,11 +108,9 @@ export function rollupUse(
   if (!partials || !dimensions.every((d) => rollupHasDimension(source, d))) {
     return undefined;
   }
-  if (layout === 'series' && !bucketsOnHours(plan.window)) {
-    return undefined;
-  }
-  const split = splitHours(plan.window.fromMs, plan.window.toMs);
-  return split && { partials, split };
+  const grains = layout === 'series' ? ROLLUP_GRAINS.filter((g) => bucketsOnGrain(plan.window, g.ms)) : ROLLUP_GRAINS;
+  const pieces = splitByGrains(plan.window.fromMs, plan.window.toMs, grains);
+  return pieces.some((piece) => piece.grain) ? { partials, pieces } : undefined;
 }
 
 function partialExpression(partial: Partial, source: EventsSource, fromRollup: boolean): string {
@@ -199,29 +198,36 @@ export interface PartsContext {
   bounds: { readonly from: string; readonly to: string };
 }
 
-/** `SELECT t?, d…, partials FROM (raw head) UNION ALL (rollup hours) UNION ALL (raw tail)`, as one subquery. */
+/** `SELECT t?, d…, partials FROM <piece>` for each piece of the window (raw rows or a rollup), UNION ALL. */
 export function partsSql(context: PartsContext): string {
   const { use, source, dims, buckets, params } = context;
-  const at = (ms: number) => params.add(new Date(ms).toISOString(), 'timestamptz');
-  const hoursFrom = at(use.split.whole.from);
-  const hoursTo = at(use.split.whole.to);
-  const part = (fromRollup: boolean, lower: string, upper: string) => {
-    const time = fromRollup ? 'e.bucket' : 'e.occurred_at';
+  const { fromMs, toMs } = { fromMs: use.pieces[0]!.from, toMs: use.pieces[use.pieces.length - 1]!.to };
+  const placeholders = new Map<number, string>();
+  const at = (ms: number) => {
+    if (ms === fromMs || ms === toMs) {
+      return ms === fromMs ? context.bounds.from : context.bounds.to;
+    }
+    let placeholder = placeholders.get(ms);
+    if (!placeholder) {
+      placeholder = params.add(new Date(ms).toISOString(), 'timestamptz');
+      placeholders.set(ms, placeholder);
+    }
+    return placeholder;
+  };
+  const part = (piece: WindowPiece) => {
+    const time = piece.grain ? 'e.bucket' : 'e.occurred_at';
     const columns = [
       ...(buckets ? [`${buckets.bucketOf(time)} AS t`] : []),
       ...dims.map((d) => `${d.expr} AS ${d.alias}`),
-      ...use.partials.map((p) => `${partialExpression(p, source, fromRollup)} AS ${ALIAS[p]}`),
+      ...use.partials.map((p) => `${partialExpression(p, source, piece.grain !== undefined)} AS ${ALIAS[p]}`),
     ];
-    const where = [context.kindCondition, `${time} >= ${lower}`, `${time} < ${upper}`].filter(Boolean).join(' AND ');
+    const where = [context.kindCondition, `${time} >= ${at(piece.from)}`, `${time} < ${at(piece.to)}`]
+      .filter(Boolean)
+      .join(' AND ');
     const keys = (buckets ? 1 : 0) + dims.length;
     const group = keys > 0 ? ` GROUP BY ${Array.from({ length: keys }, (_, i) => i + 1).join(', ')}` : '';
-    const table = fromRollup ? 'ledger_rollup_hourly e' : 'ledger_events e';
+    const table = piece.grain ? `${piece.grain.table} e` : 'ledger_events e';
     return `SELECT ${columns.join(', ')} FROM ${table} WHERE ${where}${context.filters}${group}`;
   };
-  const parts = [
-    ...(use.split.head ? [part(false, context.bounds.from, hoursFrom)] : []),
-    part(true, hoursFrom, hoursTo),
-    ...(use.split.tail ? [part(false, hoursTo, context.bounds.to)] : []),
-  ];
-  return parts.map((p) => `(${p})`).join('\n  UNION ALL ');
+  return use.pieces.map((piece) => `(${part(piece)})`).join('\n  UNION ALL ');
 }

@@ -10,7 +10,7 @@ import type { MetricsPlan } from '../plan';
 import { Params, type Sql } from '../sql';
 import { bucketSql, windowBounds } from '../timeBucketSql';
 import { filtersSql } from './filtersSql';
-import { bucketsOnHours } from './hours';
+import { bucketsOnGrain, ROLLUP_GRAINS } from './hours';
 import { seriesArraysSql, type RowLayout } from './seriesSql';
 
 /** A worker with no heartbeat for this long is not reported by heartbeat age. */
@@ -35,11 +35,10 @@ WHERE e.kind = 'worker.heartbeat' AND e.occurred_at >= ${bounds.to} - interval '
   // join the planner must guess how many heartbeats fall in a bucket, and on a ledger without statistics (a bulk load
   // a moment ago) it guessed a handful and chose a nested loop over every bucket × every heartbeat (#12: 30 s and
   // more). Here the only choice is which index serves the range, so the plan is the same with or without ANALYZE.
-  // A bucket of whole hours looks back over exactly its own hours: the rollup's heartbeat rows (which keep
-  // worker_id) answer it without reading a single heartbeat.
-  const [table, time] = bucketsOnHours(plan.window)
-    ? ['ledger_rollup_hourly', 'bucket']
-    : ['ledger_events', 'occurred_at'];
+  // A bucket of whole hours (or whole 5 minutes) looks back over exactly its own rollup rows: their heartbeat rows
+  // (which keep worker_id) answer it without reading a single heartbeat. The coarsest such rollup has fewest rows.
+  const grain = ROLLUP_GRAINS.find((g) => bucketsOnGrain(plan.window, g.ms));
+  const [table, time] = grain ? [grain.table, 'bucket'] : ['ledger_events', 'occurred_at'];
   return {
     text: seriesArraysSql(
       `SELECT grid.t, (SELECT count(DISTINCT e.worker_id) FROM ${table} e WHERE e.kind = 'worker.heartbeat'
