@@ -36,7 +36,7 @@ before(async () => {
   await owner.connect();
   await owner.query('CREATE EXTENSION pg_stat_statements');
   await appendEvents(owner, FIXTURE_EVENTS);
-  readerUrl = await createLoginRole(owner, ledgerUrl, 'reg0035_reader', 'ledger_reader');
+  readerUrl = await createLoginRole(owner, ledgerUrl, 'reg0029_reader', 'ledger_reader');
   plugin = await launchPlugin();
 });
 
@@ -50,7 +50,7 @@ after(async () => {
 async function statementsRun(): Promise<Map<string, number>> {
   const { rows } = await owner.query<{ query: string; calls: string }>(
     `SELECT s.query, s.calls FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
-     WHERE r.rolname = 'reg0035_reader'`
+     WHERE r.rolname = 'reg0029_reader'`
   );
   return new Map(rows.map((row) => [row.query, Number(row.calls)]));
 }
@@ -58,7 +58,7 @@ async function statementsRun(): Promise<Map<string, number>> {
 const TRANSACTION_CONTROL = /^\s*(BEGIN|START TRANSACTION|SET\b|ROLLBACK|COMMIT|DISCARD)/i;
 
 it('runs a built query as its statement alone: no transaction framing, one round trip', async () => {
-  const pluginContext = datasourceContext({ url: readerUrl, uid: 'reg0035' });
+  const pluginContext = datasourceContext({ url: readerUrl, uid: 'reg0029' });
   const queries = [
     dataQuery('SERIES', { queryType: 'metrics', metric: 'job.completed', aggregation: 'count' }, FIXTURE_RANGE),
     dataQuery('STAT', { queryType: 'metrics', metric: 'job.completed', format: 'instant' }, FIXTURE_RANGE),
@@ -83,7 +83,7 @@ it('runs a built query as its statement alone: no transaction framing, one round
 });
 
 it('still frames raw SQL: read-only transaction, rolled back, session discarded', async () => {
-  const pluginContext = datasourceContext({ url: readerUrl, uid: 'reg0035' });
+  const pluginContext = datasourceContext({ url: readerUrl, uid: 'reg0029' });
   await owner.query('SELECT pg_stat_statements_reset()');
   const response = await plugin.unary('data', 'QueryData', {
     pluginContext,
