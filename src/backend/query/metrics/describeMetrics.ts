@@ -109,9 +109,11 @@ Values are computed from \`ledger_events\` (time = \`occurred_at\`, half-open wi
 
 Where the numbers come from (docs/ledger.md, "Scale"): the SQL ideas below are what is computed; the statement reads
 the cheapest source that gives **the same answer**. Counts, rates, sums, averages, minima, maxima, ratios, budget
-shares read the hourly rollup for the whole UTC hours of a window and raw rows for the partial hours at its edges
-(time series only when every bucket is a whole number of hours starting on an hour; dimensions job, and worker
-except for heartbeats, always read raw rows). Percentiles are exact from raw rows for windows up to 48 h. Over longer windows, duration percentiles (job, LLM, tool, agent loop; grouped or filtered by
+shares read the rollups: whole UTC hours from the hourly one, whole 5 minutes at the edges from the 5-minute one, and
+raw rows for the under-5-minute remainders (a time series reads only a grain whose rows each fall in one bucket:
+hourly rows for buckets of whole hours starting on an hour, 5-minute rows for any multiple of 5 minutes in any zone
+whose offset is a multiple of 5 minutes, i.e. every real zone; 1- and 2-minute buckets read raw rows; dimensions
+job, and worker except for heartbeats, always read raw rows). Percentiles are exact from raw rows for windows up to 48 h. Over longer windows, duration percentiles (job, LLM, tool, agent loop; grouped or filtered by
 nothing but tool, model or finished status) come from rollups: p95/p99 **time series** with hourly-aligned buckets
 exactly, from the 64 largest durations kept per hour; percentile **instants** **approximately**, from daily
 logarithmic histograms, within 4.4% (one bin) of the exact value. Any other percentile is exact from raw rows.
